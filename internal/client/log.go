@@ -1,0 +1,76 @@
+package client
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+)
+
+// sensitiveKeyParts are substrings of query-parameter names whose values are
+// replaced before anything is logged or returned in an error.
+var sensitiveKeyParts = []string{"pass", "token", "secret", "apikey", "api_key", "auth", "signature", "credential"}
+
+const redacted = "REDACTED"
+
+// redactQuery returns rawQuery with the values of sensitive parameters replaced. It
+// splits on both '&' and ';' because Artifactory property queries use ';'.
+func redactQuery(rawQuery string) string {
+	if rawQuery == "" {
+		return ""
+	}
+	var b strings.Builder
+	start := 0
+	for i := 0; i <= len(rawQuery); i++ {
+		if i < len(rawQuery) && rawQuery[i] != '&' && rawQuery[i] != ';' {
+			continue
+		}
+		b.WriteString(redactPair(rawQuery[start:i]))
+		if i < len(rawQuery) {
+			b.WriteByte(rawQuery[i])
+		}
+		start = i + 1
+	}
+	return b.String()
+}
+
+// redactPair redacts one key=value pair when its key looks sensitive.
+func redactPair(pair string) string {
+	key, _, hasValue := strings.Cut(pair, "=")
+	if !hasValue {
+		return pair
+	}
+	k, err := url.QueryUnescape(key)
+	if err != nil {
+		k = key
+	}
+	k = strings.ToLower(k)
+	for _, part := range sensitiveKeyParts {
+		if strings.Contains(k, part) {
+			return key + "=" + redacted
+		}
+	}
+	return pair
+}
+
+// logPath renders path plus redacted query for log lines.
+func logPath(path, rawQuery string) string {
+	if rawQuery == "" {
+		return path
+	}
+	return path + "?" + redactQuery(rawQuery)
+}
+
+// redactURLError strips the query from the URL inside a *url.Error, which net/http
+// embeds in its transport errors and which would otherwise carry any secret query
+// parameter into logs and tool results.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			u.RawQuery = redactQuery(u.RawQuery)
+			u.User = nil
+			ue.URL = u.String()
+		}
+	}
+	return err
+}
