@@ -1,0 +1,338 @@
+package aql
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// RepoConstraint is one way a query can reach repositories: an exact repo
+// key (from "repo":"k" / {"$eq":"k"}) or a wildcard pattern (from $match,
+// or an $eq value containing wildcard characters).
+type RepoConstraint struct {
+	Key     string
+	Pattern bool
+}
+
+// RepoAnalysis is the result of Query.AnalyzeRepos.
+type RepoAnalysis struct {
+	// Bounded is true when every item the query can return lies in a repo
+	// matched by one of Repos. With Bounded true and Repos empty, the
+	// criteria are contradictory and can return nothing.
+	Bounded bool
+	// Repos lists exact keys first, then patterns, each deduplicated, in
+	// first-seen order. When Bounded is false it is nil.
+	Repos []RepoConstraint
+	// DuplicateKeys reports keys repeated within one object (see
+	// Criteria.DuplicateKeys); the analysis already accounts for them.
+	DuplicateKeys []string
+}
+
+// Repos is AnalyzeRepos without the extras.
+func (q *Query) Repos() (repos []RepoConstraint, bounded bool) {
+	a := q.AnalyzeRepos()
+	return a.Repos, a.Bounded
+}
+
+// AnalyzeRepos over-approximates the set of repositories the query can
+// return items from. The result is sound (never misses a reachable repo)
+// but not complete (may name repos the query cannot actually match).
+//
+// The rule, computed bottom-up over the criteria AST; "reach" is either
+// ALL (unbounded) or a finite set of exact keys and patterns:
+//
+//   - Only the items domain can be bounded. Other domains (builds,
+//     archive.entries, build.promotions, releases) are always unbounded:
+//     their results are not items of one repo, so narrowing by "repo"
+//     does not apply.
+//   - find() and find({}) are ALL.
+//   - A "repo" field criterion contributes, per operator (several operators
+//     in one {"$op":..} object are ANDed):
+//     $eq with a string value: that exact key — unless the value contains a
+//     wildcard character (* ? % _ \ or non-ASCII), then it is treated as a
+//     pattern, because we cannot be sure how the database compares it;
+//     $match with a string value: the pattern, or ALL if the pattern
+//     matches every key ("*", "%", "?*", ...);
+//     anything else ($ne, $nmatch, $gt/$lt ranges, $before, non-string
+//     values): ALL.
+//   - Every other field criterion — including "@repo", "property.value",
+//     "virtual_repos" and related-domain paths — is ALL.
+//   - $msp is ALL regardless of content (it only constrains one property
+//     row; the parser already refuses item fields inside it).
+//   - $or is the union of its branches: one ALL branch makes it ALL.
+//   - $and, and the members of one object (implicit $and), intersect: ALL
+//     members are neutral, so one bounded member bounds the conjunction,
+//     wherever it sits. Intersection keeps an exact key of one side only if
+//     the other side may contain it (conservative matching, see
+//     RepoConstraint.Matches); pattern∩pattern is over-approximated by one
+//     side's patterns.
+//   - Members of one object that share a key ({"repo":"a","repo":"b"}, two
+//     "$or") are first combined by UNION, then intersected with the rest.
+//     Artifactory ANDs duplicates, but a JSON layer that kept only the first
+//     or last would not; the union is sound under every reading. The cost
+//     is precision: jfrog-client-go's exclusion queries (two sibling "$or")
+//     come out unbounded and get narrowed.
+func (q *Query) AnalyzeRepos() RepoAnalysis {
+	a := RepoAnalysis{DuplicateKeys: q.Criteria.DuplicateKeys()}
+	if q.Domain != DomainItems || q.Criteria == nil {
+		return a
+	}
+	r := reachOf(q.Criteria)
+	if r.all {
+		return a
+	}
+	a.Bounded = true
+	a.Repos = []RepoConstraint{}
+	seen := map[RepoConstraint]bool{}
+	add := func(c RepoConstraint) {
+		if !seen[c] {
+			seen[c] = true
+			a.Repos = append(a.Repos, c)
+		}
+	}
+	for _, k := range r.exact {
+		add(RepoConstraint{Key: k})
+	}
+	for _, p := range r.patterns {
+		add(RepoConstraint{Key: p, Pattern: true})
+	}
+	return a
+}
+
+// reach is ALL, or the repos matched by exact ∪ patterns.
+type reach struct {
+	all      bool
+	exact    []string
+	patterns []string
+}
+
+var reachAll = reach{all: true}
+
+// mayContain reports whether a repo key could be in r (conservatively).
+func (r reach) mayContain(key string) bool {
+	if r.all {
+		return true
+	}
+	for _, e := range r.exact {
+		if (RepoConstraint{Key: e}).Matches(key) {
+			return true
+		}
+	}
+	for _, p := range r.patterns {
+		if (RepoConstraint{Key: p, Pattern: true}).Matches(key) {
+			return true
+		}
+	}
+	return false
+}
+
+func union(a, b reach) reach {
+	if a.all || b.all {
+		return reachAll
+	}
+	return reach{
+		exact:    append(append([]string(nil), a.exact...), b.exact...),
+		patterns: append(append([]string(nil), a.patterns...), b.patterns...),
+	}
+}
+
+func intersect(a, b reach) reach {
+	if a.all {
+		return b
+	}
+	if b.all {
+		return a
+	}
+	var out reach
+	for _, e := range a.exact {
+		if b.mayContain(e) {
+			out.exact = append(out.exact, e)
+		}
+	}
+	for _, e := range b.exact {
+		if a.mayContain(e) {
+			out.exact = append(out.exact, e)
+		}
+	}
+	// pattern ∩ pattern has no pattern form; either side's list is a
+	// superset of it. Keep the shorter one.
+	if len(a.patterns) > 0 && len(b.patterns) > 0 {
+		if len(a.patterns) <= len(b.patterns) {
+			out.patterns = append(out.patterns, a.patterns...)
+		} else {
+			out.patterns = append(out.patterns, b.patterns...)
+		}
+	}
+	return out
+}
+
+// reachOf computes the reach of any node.
+func reachOf(c *Criteria) reach {
+	switch c.Kind {
+	case KindObject:
+		// Group members by key (duplicates united), then intersect groups.
+		groups := map[string]reach{}
+		var order []string
+		for _, m := range c.Children {
+			k := m.Key()
+			if k == "" {
+				k = "\x00object" // hand-built nested object: its own group
+			}
+			r := reachOf(m)
+			if prev, ok := groups[k]; ok {
+				groups[k] = union(prev, r)
+				continue
+			}
+			groups[k] = r
+			order = append(order, k)
+		}
+		out := reachAll
+		for _, k := range order {
+			out = intersect(out, groups[k])
+		}
+		return out
+	case KindAnd:
+		out := reachAll
+		for _, ch := range c.Children {
+			out = intersect(out, reachOf(ch))
+		}
+		return out
+	case KindOr:
+		if len(c.Children) == 0 {
+			return reachAll
+		}
+		out := reach{}
+		for _, ch := range c.Children {
+			out = union(out, reachOf(ch))
+		}
+		return out
+	case KindField:
+		if c.Field != "repo" {
+			return reachAll
+		}
+		out := reachAll
+		for _, cd := range c.Conds {
+			out = intersect(out, condReach(cd))
+		}
+		return out
+	}
+	return reachAll // KindMSP and anything unknown
+}
+
+// condReach is the reach of one operator on the repo field.
+func condReach(cd Condition) reach {
+	if cd.Value.Kind != ValueString {
+		return reachAll
+	}
+	v := cd.Value.Str
+	switch cd.Op {
+	case OpEq:
+		if !hasWildcard(v) {
+			return reach{exact: []string{v}}
+		}
+	case OpMatch:
+	default:
+		return reachAll
+	}
+	if matchesEverything(v) {
+		return reachAll
+	}
+	return reach{patterns: []string{v}}
+}
+
+// hasWildcard reports characters that some layer (AQL, SQL LIKE, a
+// case/accent-insensitive collation) might not treat literally.
+func hasWildcard(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '*' || c == '?' || c == '%' || c == '_' || c == '\\':
+			return true
+		case c >= utf8.RuneSelf:
+			return true
+		}
+	}
+	return false
+}
+
+// matchesEverything reports a pattern made only of wildcards, which
+// matches every non-empty key (a repo key is never empty).
+func matchesEverything(p string) bool {
+	if p == "" {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '*', '?', '%', '_', '\\':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// Matches reports whether a repository key may be selected by this
+// constraint. It is deliberately looser than AQL so the guard errs on the
+// side of "reachable":
+//
+//   - comparison is ASCII case-insensitive (MySQL/MSSQL collations are);
+//   - exact keys ignore trailing spaces (MySQL PAD SPACE comparison);
+//   - in patterns, * and % match any run, ? and _ one character (the query
+//     becomes SQL LIKE, and we do not know whether % and _ are escaped);
+//     a backslash matches any run (it may be a LIKE escape or a literal);
+//   - any non-ASCII rune in an exact key or pattern matches any run
+//     (accent- and expansion-insensitive collations, e.g. ß = ss).
+func (r RepoConstraint) Matches(repo string) bool {
+	if !r.Pattern && !hasWildcard(r.Key) {
+		return strings.EqualFold(strings.TrimRight(r.Key, " "), strings.TrimRight(repo, " "))
+	}
+	return looseMatch(r.Key, repo)
+}
+
+// looseMatch is a wildcard matcher implementing Matches' pattern rules.
+// It is the classic two-pointer glob algorithm with single-backtrack,
+// linear in practice and never exponential.
+func looseMatch(pattern, s string) bool {
+	p := []rune(pattern)
+	t := []rune(s)
+	pi, ti := 0, 0
+	star, mark := -1, 0
+	for ti < len(t) {
+		if pi < len(p) {
+			c := p[pi]
+			switch {
+			case c == '*' || c == '%' || c == '\\' || c >= utf8.RuneSelf:
+				star, mark = pi, ti
+				pi++
+				continue
+			case c == '?' || c == '_' || foldEq(c, t[ti]):
+				pi++
+				ti++
+				continue
+			}
+		}
+		if star >= 0 {
+			pi = star + 1
+			mark++
+			ti = mark
+			continue
+		}
+		return false
+	}
+	for pi < len(p) {
+		c := p[pi]
+		if c != '*' && c != '%' && c != '\\' && c < utf8.RuneSelf {
+			return false
+		}
+		pi++
+	}
+	return true
+}
+
+func foldEq(a, b rune) bool {
+	if a >= 'A' && a <= 'Z' {
+		a += 'a' - 'A'
+	}
+	if b >= 'A' && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	return a == b
+}
