@@ -1,0 +1,173 @@
+// Package config reads the server's configuration from flags and JFROG_*
+// environment variables. Flags win over the environment. Secrets are read from
+// the environment only: a flag would show them in every process listing.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// Commands the binary understands. stdio is the default.
+const (
+	CmdStdio    = "stdio"
+	CmdHTTP     = "http"
+	CmdEmulator = "emulator"
+	CmdVersion  = "version"
+)
+
+// Config is everything a command needs to run.
+type Config struct {
+	Command  string
+	JFrog    client.Config
+	Mode     guard.Mode
+	Toolsets []string
+	LogLevel slog.Level
+	Sandbox  bool
+	Listen   string
+	// Emulator command only.
+	DataDir  string
+	SeedFile string
+	// Warnings to log once the logger exists (e.g. a deprecated API key).
+	Warnings []string
+}
+
+// UsageError means the command line or environment is wrong; the process
+// exits with status 2 and the message.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// ErrHelp is returned when -h/--help was asked for; usage was already printed.
+var ErrHelp = flag.ErrHelp
+
+// MissingURLMessage is what a user sees when nothing says where JFrog is.
+const MissingURLMessage = "no JFrog URL: set JFROG_URL (or JF_URL) and JFROG_ACCESS_TOKEN (or JFROG_USER and JFROG_PASSWORD), " +
+	"or run with --sandbox to try the built-in emulator with demo data"
+
+// Parse reads args (without the program name) and the environment.
+func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config, error) {
+	cfg := &Config{Command: CmdStdio}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case CmdStdio, CmdHTTP, CmdEmulator, CmdVersion:
+			cfg.Command, args = args[0], args[1:]
+		default:
+			return nil, &UsageError{fmt.Sprintf("unknown command %q: use stdio, http, emulator or version", args[0])}
+		}
+	}
+	env := func(names ...string) string {
+		for _, n := range names {
+			if v := strings.TrimSpace(getenv(n)); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+
+	fs := flag.NewFlagSet("jfrog-mcp "+cfg.Command, flag.ContinueOnError)
+	fs.SetOutput(usage)
+	var mode, toolsets, logLevel string
+	fs.StringVar(&cfg.JFrog.URL, "url", env("JFROG_URL", "JF_URL"), "JFrog Platform URL (env JFROG_URL)")
+	fs.StringVar(&mode, "mode", env("JFROG_MCP_MODE"), "read-only, write or admin (env JFROG_MCP_MODE; default read-only, write with --sandbox)")
+	fs.StringVar(&toolsets, "toolsets", env("JFROG_MCP_TOOLSETS"), "comma-separated toolsets to enable, or all (env JFROG_MCP_TOOLSETS)")
+	fs.StringVar(&logLevel, "log-level", env("JFROG_MCP_LOG_LEVEL"), "debug, info, warn or error (env JFROG_MCP_LOG_LEVEL; default info)")
+	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "serve the built-in JFrog emulator with demo data (mode write)")
+	switch cfg.Command {
+	case CmdHTTP:
+		fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address to listen on")
+	case CmdEmulator:
+		fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8081", "address to listen on")
+		fs.StringVar(&cfg.DataDir, "data", "", "directory for the emulator's blobs and state (default: a temporary directory)")
+		fs.StringVar(&cfg.SeedFile, "seed", "", "seed file (JSON); default: the demo data")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, ErrHelp
+		}
+		return nil, &UsageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return nil, &UsageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if cfg.Command == CmdVersion || cfg.Command == CmdEmulator {
+		return cfg, nil
+	}
+
+	cfg.JFrog.ArtifactoryURL = env("JFROG_ARTIFACTORY_URL")
+	cfg.JFrog.XrayURL = env("JFROG_XRAY_URL")
+	cfg.JFrog.AccessURL = env("JFROG_ACCESS_URL")
+	cfg.JFrog.AccessToken = env("JFROG_ACCESS_TOKEN", "JF_ACCESS_TOKEN")
+	cfg.JFrog.User = env("JFROG_USER", "JF_USER")
+	cfg.JFrog.Password = env("JFROG_PASSWORD", "JF_PASSWORD")
+	cfg.JFrog.APIKey = env("JFROG_API_KEY")
+	if cfg.JFrog.APIKey != "" {
+		cfg.Warnings = append(cfg.Warnings, "JFROG_API_KEY is a legacy API key, which JFrog has deprecated: use an access token (JFROG_ACCESS_TOKEN)")
+	}
+
+	var err error
+	if cfg.LogLevel, err = parseLevel(logLevel); err != nil {
+		return nil, &UsageError{err.Error()}
+	}
+	switch {
+	case mode != "":
+		if cfg.Mode, err = guard.ParseMode(mode); err != nil {
+			return nil, &UsageError{err.Error()}
+		}
+	case cfg.Sandbox:
+		cfg.Mode = guard.ModeWrite
+	default:
+		cfg.Mode = guard.ModeReadOnly
+	}
+	if toolsets != "" {
+		for _, t := range strings.Split(toolsets, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				cfg.Toolsets = append(cfg.Toolsets, t)
+			}
+		}
+	}
+	if !cfg.Sandbox && cfg.JFrog.URL == "" && cfg.JFrog.ArtifactoryURL == "" {
+		return nil, &UsageError{MissingURLMessage}
+	}
+	if cfg.Command == CmdHTTP {
+		if err := checkLoopback(cfg.Listen); err != nil {
+			return nil, &UsageError{err.Error()}
+		}
+	}
+	return cfg, nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if s == "" {
+		return slog.LevelInfo, nil
+	}
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("unknown log level %q: use debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// checkLoopback refuses to serve beyond this machine: callers are not
+// authenticated yet, and an open MCP server is an open door to JFrog.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("bad --listen %q: %v", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("refusing to listen on %s: caller authentication is not available yet, so the server binds to loopback only (e.g. 127.0.0.1:8080)", addr)
+}
