@@ -1,0 +1,21 @@
+package mcpserver
+
+import (
+	"context"
+	"io"
+	"log/slog"
+
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// ServeStdio serves s on in/out until ctx ends or in reaches EOF. Nothing but
+// protocol may be written to out; logs go to the logger (stderr).
+func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, logger *slog.Logger) error {
+	st := server.NewStdioServer(s)
+	st.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
+	err := st.Listen(ctx, in, out)
+	if err == nil || ctx.Err() != nil || err == io.EOF {
+		return nil
+	}
+	return err
+}

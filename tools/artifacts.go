@@ -1,0 +1,151 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// ArtifactInfoIn names one file or folder.
+type ArtifactInfoIn struct {
+	Repo       string `json:"repo" jsonschema:"required,minLength=1,description=Repository key\\, e.g. libs-release-local"`
+	Path       string `json:"path,omitempty" jsonschema:"description=Path inside the repository; empty for the repository root"`
+	Properties *bool  `json:"properties,omitempty" jsonschema:"default=true,description=Include the item's properties"`
+	Limit      int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200,description=Folder children per page"`
+	Offset     int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
+}
+
+// Validate rejects paths that try to climb out of the repository.
+func (in *ArtifactInfoIn) Validate() error {
+	p, err := cleanItemPath(in.Path)
+	in.Path = p
+	return err
+}
+
+// Checksums of a file.
+type Checksums struct {
+	SHA256 string `json:"sha256,omitempty"`
+	SHA1   string `json:"sha1,omitempty"`
+	MD5    string `json:"md5,omitempty"`
+}
+
+// FolderChild is one entry of a folder.
+type FolderChild struct {
+	Name   string `json:"name"`
+	Folder bool   `json:"folder"`
+}
+
+// ArtifactInfo is the result of get_artifact_info: a file, or a folder with a
+// page of its children.
+type ArtifactInfo struct {
+	Repo        string              `json:"repo"`
+	Path        string              `json:"path"`
+	Type        string              `json:"type" jsonschema:"enum=file,enum=folder"`
+	Size        *int64              `json:"size,omitempty" jsonschema:"description=Bytes (files only)"`
+	MimeType    string              `json:"mime_type,omitempty"`
+	Checksums   *Checksums          `json:"checksums,omitempty"`
+	Created     string              `json:"created,omitempty"`
+	CreatedBy   string              `json:"created_by,omitempty"`
+	Modified    string              `json:"modified,omitempty"`
+	ModifiedBy  string              `json:"modified_by,omitempty"`
+	DownloadURI string              `json:"download_uri,omitempty"`
+	Properties  map[string][]string `json:"properties,omitempty"`
+	Children    *List[FolderChild]  `json:"children,omitempty" jsonschema:"description=Folders only: a page of the folder's entries"`
+}
+
+func (a *ArtifactInfo) itemCount() int {
+	if a.Children == nil {
+		return 0
+	}
+	return a.Children.itemCount()
+}
+
+func (a *ArtifactInfo) keep(n int) {
+	if a.Children != nil {
+		a.Children.keep(n)
+	}
+}
+
+var getArtifactInfo = Define(Tool[ArtifactInfoIn, ArtifactInfo]{
+	Name:    "get_artifact_info",
+	Title:   "Artifact info",
+	Toolset: "artifacts",
+	Class:   guard.ClassRead,
+	Hints:   ReadHints,
+	Description: "Get one item of an Artifactory repository: for a file its size, checksums, dates, download URI and properties; " +
+		"for a folder a page of its children. Empty path means the repository root.",
+	Actions: func(in *ArtifactInfoIn) []guard.Action {
+		return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
+	},
+	ErrorHints: ErrorHints{
+		CodeNotFound: "no such repository or path: call list_repositories for valid repository keys, then get_artifact_info on the parent folder to see what it contains",
+	},
+	Handle: artifactInfo,
+	Summary: func(in *ArtifactInfoIn, out *ArtifactInfo) string {
+		if out.Type == "folder" {
+			return fmt.Sprintf("folder %s/%s with %d entries", out.Repo, out.Path, *out.Children.Total)
+		}
+		return fmt.Sprintf("file %s/%s, %d bytes", out.Repo, out.Path, *out.Size)
+	},
+})
+
+func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn) (*ArtifactInfo, error) {
+	item, err := d.Client.Artifactory.StorageItem(ctx, in.Repo, in.Path)
+	if err != nil {
+		return nil, err
+	}
+	out := &ArtifactInfo{
+		Repo: in.Repo, Path: in.Path,
+		Created: item.Created, CreatedBy: item.CreatedBy,
+		Modified: item.LastModified, ModifiedBy: item.ModifiedBy,
+	}
+	if item.IsFolder() {
+		out.Type = "folder"
+		children := make([]FolderChild, len(item.Children))
+		for i, c := range item.Children {
+			children[i] = FolderChild{Name: strings.TrimPrefix(c.URI, "/"), Folder: c.Folder}
+		}
+		page := Paginate(children, in.Offset, limitOr(in.Limit, 200))
+		out.Children = &page
+	} else {
+		out.Type = "file"
+		// Storage info sends size as a string; agents compare numbers.
+		size, err := strconv.ParseInt(item.Size, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("storage info of %s/%s: size %q is not a number: %w", in.Repo, in.Path, item.Size, err)
+		}
+		out.Size, out.MimeType, out.DownloadURI = &size, item.MimeType, item.DownloadURI
+		if cs := item.Checksums; cs != nil {
+			out.Checksums = &Checksums{SHA256: cs.SHA256, SHA1: cs.SHA1, MD5: cs.MD5}
+		}
+	}
+	if in.Properties == nil || *in.Properties {
+		props, err := d.Client.Artifactory.ItemProperties(ctx, in.Repo, in.Path)
+		if err != nil {
+			return nil, err
+		}
+		if len(props) > 0 {
+			out.Properties = props
+		}
+	}
+	return out, nil
+}
+
+// cleanItemPath normalises a repository path and refuses one that climbs out
+// of its repository. The guard normalises again on its own; this only makes
+// the common mistakes (leading slash, doubled slashes) harmless.
+func cleanItemPath(p string) (string, error) {
+	if p == "" || p == "/" || p == "." {
+		return "", nil
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." {
+			return "", Errorf(CodeInvalidArgument, "give the path from the repository root without '..'", "path %q climbs out of the repository", p)
+		}
+	}
+	return strings.TrimPrefix(path.Clean("/"+p), "/"), nil
+}

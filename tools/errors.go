@@ -1,0 +1,129 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// Code is the machine-readable kind of a tool error. The set is small and fixed
+// so an agent can branch on it.
+type Code string
+
+// The error codes a tool result can carry.
+const (
+	CodeInvalidArgument     Code = "invalid_argument"
+	CodeNotFound            Code = "not_found"
+	CodePermissionDenied    Code = "permission_denied"
+	CodeUnauthenticated     Code = "unauthenticated"
+	CodeConflict            Code = "conflict"
+	CodeRateLimited         Code = "rate_limited"
+	CodeUpstreamUnavailable Code = "upstream_unavailable"
+	CodeTimeout             Code = "timeout"
+	CodeGuardDenied         Code = "guard_denied"
+	CodeInternal            Code = "internal"
+)
+
+// Error is a failure the agent can act on. It becomes an isError result; it is
+// never a protocol error.
+type Error struct {
+	Code      Code   `json:"code"`
+	Message   string `json:"message"`
+	Surface   string `json:"surface,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	Retryable bool   `json:"retryable"`
+	Hint      string `json:"hint,omitempty"`
+}
+
+func (e *Error) Error() string {
+	if e.Hint == "" {
+		return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	}
+	return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, e.Hint)
+}
+
+// Errorf builds an agent-facing error with a hint saying what to do next.
+func Errorf(code Code, hint, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// ErrorHints lets a tool say what to do next for the upstream errors it expects,
+// e.g. a not_found from get_artifact_info points at list_repositories.
+type ErrorHints map[Code]string
+
+// defaultHints apply when a tool gives none for a code.
+var defaultHints = ErrorHints{
+	CodeUnauthenticated:     "the JFrog credentials were rejected: check JFROG_ACCESS_TOKEN (or JFROG_USER/JFROG_PASSWORD) and that the token has not expired",
+	CodePermissionDenied:    "the JFrog user behind this server lacks permission for this; ask an administrator or try a resource you can read",
+	CodeRateLimited:         "JFrog is rate limiting requests; wait a little and retry, or narrow the query",
+	CodeUpstreamUnavailable: "JFrog did not answer properly; retry later, get_platform_info shows which services are reachable",
+	CodeTimeout:             "the request took too long; retry, or narrow the query (smaller limit, fewer repositories)",
+	CodeInvalidArgument:     "fix the arguments as the message says and call again",
+	CodeConflict:            "the target already exists or changed; inspect it first",
+}
+
+// classify turns a handler error into an agent-facing *Error. ok is false for
+// errors that are bugs in this server: those become protocol errors.
+func classify(err error, hints ErrorHints) (e *Error, ok bool) {
+	var te *Error
+	var api *client.APIError
+	var denied *guard.Denied
+	var netErr net.Error
+	switch {
+	case errors.As(err, &te):
+		e = te
+	case errors.As(err, &denied):
+		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint}
+	case errors.As(err, &api):
+		e = &Error{Code: codeForStatus(api.Status), Message: api.Message, Surface: string(api.Surface), Status: api.Status, Retryable: api.Retryable}
+		if e.Message == "" {
+			e.Message = http.StatusText(api.Status)
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		e = &Error{Code: CodeTimeout, Message: "the call timed out", Retryable: true}
+	case errors.Is(err, context.Canceled):
+		e = &Error{Code: CodeTimeout, Message: "the call was cancelled"}
+	case errors.As(err, &netErr):
+		e = &Error{Code: CodeUpstreamUnavailable, Message: err.Error(), Retryable: true}
+	default:
+		return nil, false
+	}
+	if e.Hint == "" {
+		if h, found := hints[e.Code]; found {
+			e.Hint = h
+		} else {
+			e.Hint = defaultHints[e.Code]
+		}
+	}
+	if e.Code == CodeRateLimited || e.Code == CodeUpstreamUnavailable {
+		e.Retryable = true
+	}
+	return e, true
+}
+
+func codeForStatus(status int) Code {
+	switch {
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity || status == http.StatusRequestEntityTooLarge:
+		return CodeInvalidArgument
+	case status == http.StatusUnauthorized:
+		return CodeUnauthenticated
+	case status == http.StatusForbidden:
+		return CodePermissionDenied
+	case status == http.StatusNotFound:
+		return CodeNotFound
+	case status == http.StatusConflict:
+		return CodeConflict
+	case status == http.StatusTooManyRequests:
+		return CodeRateLimited
+	case status == http.StatusGatewayTimeout:
+		return CodeTimeout
+	case status >= 500:
+		return CodeUpstreamUnavailable
+	}
+	return CodeInternal
+}

@@ -1,0 +1,131 @@
+package tools_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	mcpclient "github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator/emulatortest"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/mcpserver"
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
+)
+
+// harness is a real MCP client talking in-process to the real server, whose
+// JFrog client talks real HTTP to the emulator.
+type harness struct {
+	emu   *emulatortest.Server
+	mcp   *mcpclient.Client
+	names []string
+	logs  *syncBuffer
+}
+
+type harnessOpts struct {
+	mode   guard.Mode
+	token  string // upstream token; default the emulator's admin token
+	budget int
+}
+
+func newHarness(t *testing.T, o harnessOpts) *harness {
+	t.Helper()
+	emu := emulatortest.Start(t, emulator.DemoSeed())
+	if o.mode == "" {
+		o.mode = guard.ModeWrite
+	}
+	if o.token == "" {
+		o.token = emu.AdminToken
+	}
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := client.New(client.Config{URL: emu.URL, AccessToken: o.token, Logger: logger, RetryBaseDelay: time.Millisecond})
+	require.NoError(t, err)
+	g, err := guard.New(guard.Config{Mode: o.mode, Audit: logger})
+	require.NoError(t, err)
+	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
+
+	mc, err := mcpclient.NewInProcessClient(s)
+	require.NoError(t, err)
+	ctx := t.Context()
+	require.NoError(t, mc.Start(ctx))
+	_, err = mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
+		ProtocolVersion: mcp.LATEST_LEGACY_PROTOCOL_VERSION,
+		ClientInfo:      mcp.Implementation{Name: "harness", Version: "0"},
+	}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = mc.Close() })
+	return &harness{emu: emu, mcp: mc, names: names, logs: logs}
+}
+
+// call invokes a tool and fails the test on a protocol error.
+func (h *harness) call(t *testing.T, name string, args map[string]any) *mcp.CallToolResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	res, err := h.mcp.CallTool(ctx, mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: args}})
+	require.NoError(t, err, "protocol error calling %s", name)
+	return res
+}
+
+// ok asserts success and decodes structuredContent into T.
+func ok[T any](t *testing.T, res *mcp.CallToolResult) T {
+	t.Helper()
+	require.False(t, res.IsError, "unexpected error result: %s", text(res))
+	b, err := json.Marshal(res.StructuredContent)
+	require.NoError(t, err)
+	var out T
+	require.NoError(t, json.Unmarshal(b, &out))
+	return out
+}
+
+// failed asserts an error result and decodes its {"error":{...}} body.
+func failed(t *testing.T, res *mcp.CallToolResult) tools.Error {
+	t.Helper()
+	require.True(t, res.IsError, "expected an error result, got: %s", text(res))
+	var body struct {
+		Error tools.Error `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(text(res)), &body), "error text is not JSON: %s", text(res))
+	return body.Error
+}
+
+func text(res *mcp.CallToolResult) string {
+	var b bytes.Buffer
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String()
+}
+
+// syncBuffer collects log output from concurrent goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func emulatorFault(pathPrefix string, status int) emulator.FaultRule {
+	return emulator.FaultRule{PathPrefix: pathPrefix, Status: status}
+}

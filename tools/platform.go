@@ -1,0 +1,129 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// PlatformInfoIn takes no arguments.
+type PlatformInfoIn struct{}
+
+// SurfaceStatus is what one API surface answered.
+type SurfaceStatus struct {
+	Name      string `json:"name" jsonschema:"enum=artifactory,enum=xray,enum=access"`
+	URL       string `json:"url"`
+	Reachable bool   `json:"reachable"`
+	Version   string `json:"version,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// Identity is who the server acts as upstream.
+type Identity struct {
+	Subject   string `json:"subject,omitempty"`
+	Username  string `json:"username,omitempty"`
+	TokenID   string `json:"token_id,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// PlatformInfo is the result of get_platform_info.
+type PlatformInfo struct {
+	Sandbox  bool            `json:"sandbox,omitempty" jsonschema:"description=True when serving the built-in emulator with demo data"`
+	Surfaces []SurfaceStatus `json:"surfaces"`
+	Identity Identity        `json:"identity"`
+	Policy   guard.Policy    `json:"policy"`
+}
+
+var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
+	Name:    "get_platform_info",
+	Title:   "Platform info",
+	Toolset: "platform",
+	Class:   guard.ClassRead,
+	Hints:   ReadHints,
+	Description: "Check the JFrog Platform this server talks to: which services (Artifactory, Xray, Access) answer and their versions, " +
+		"which identity the server acts as, and the effective policy (mode, toolsets, allowed action classes). Call it first.",
+	Handle: platformInfo,
+	Summary: func(_ *PlatformInfoIn, out *PlatformInfo) string {
+		parts := make([]string, 0, len(out.Surfaces))
+		for _, s := range out.Surfaces {
+			state := "unreachable"
+			if s.Reachable {
+				state = s.Version
+			}
+			parts = append(parts, s.Name+" "+state)
+		}
+		return fmt.Sprintf("%s; mode %s", strings.Join(parts, ", "), out.Policy.Mode)
+	},
+})
+
+// platformInfo asks the three surfaces at once: one slow or absent service
+// (Xray is optional) must not hold up the answer about the others.
+func platformInfo(ctx context.Context, d *Deps, _ *PlatformInfoIn) (*PlatformInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	c := d.Client
+	out := &PlatformInfo{Sandbox: d.Sandbox, Policy: d.Guard.Policy(), Surfaces: make([]SurfaceStatus, 3)}
+	probes := []func() (string, error){
+		func() (string, error) {
+			v, err := c.Artifactory.Version(ctx)
+			if err != nil {
+				return "", err
+			}
+			return v.Version, nil
+		},
+		func() (string, error) {
+			v, err := c.Xray.Version(ctx)
+			if err != nil {
+				return "", err
+			}
+			return v.XrayVersion, nil
+		},
+		func() (string, error) {
+			if err := c.Access.Ping(ctx); err != nil {
+				return "", err
+			}
+			return "", nil
+		},
+	}
+	surfaces := []client.Surface{client.SurfaceArtifactory, client.SurfaceXray, client.SurfaceAccess}
+	var wg sync.WaitGroup
+	for i, probe := range probes {
+		wg.Go(func() {
+			s := SurfaceStatus{Name: string(surfaces[i]), URL: c.BaseURL(surfaces[i])}
+			v, err := probe()
+			if err != nil {
+				s.Error = err.Error()
+			} else {
+				s.Reachable, s.Version = true, v
+			}
+			out.Surfaces[i] = s
+		})
+	}
+	wg.Go(func() {
+		who, err := c.Access.WhoAmI(ctx)
+		if err != nil {
+			out.Identity.Error = err.Error()
+			return
+		}
+		out.Identity = Identity{Subject: who.Subject, Username: usernameOf(who.Subject), TokenID: who.TokenID}
+		if who.Expiry > 0 {
+			out.Identity.ExpiresAt = time.Unix(who.Expiry, 0).UTC().Format(time.RFC3339)
+		}
+	})
+	wg.Wait()
+	return out, nil
+}
+
+// usernameOf extracts "admin" from a subject like "jfac@01abc/users/admin".
+func usernameOf(subject string) string {
+	if i := strings.LastIndex(subject, "/users/"); i >= 0 {
+		return subject[i+len("/users/"):]
+	}
+	return ""
+}

@@ -1,0 +1,38 @@
+package tools_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
+)
+
+func TestGetPlatformInfo(t *testing.T) {
+	h := newHarness(t, harnessOpts{mode: guard.ModeReadOnly})
+	res := h.call(t, "get_platform_info", nil)
+	info := ok[tools.PlatformInfo](t, res)
+
+	require.Len(t, info.Surfaces, 3)
+	for _, s := range info.Surfaces {
+		assert.True(t, s.Reachable, "%s unreachable: %s", s.Name, s.Error)
+		assert.Contains(t, s.URL, h.emu.URL+"/"+s.Name)
+	}
+	assert.NotEmpty(t, info.Surfaces[0].Version, "artifactory version")
+	assert.NotEmpty(t, info.Surfaces[1].Version, "xray version")
+	assert.Equal(t, "admin", info.Identity.Username)
+	assert.Equal(t, guard.ModeReadOnly, info.Policy.Mode)
+	assert.Equal(t, []guard.Class{guard.ClassRead}, info.Policy.AllowedClass)
+	assert.Contains(t, text(res), "mode read-only")
+}
+
+func TestGetPlatformInfoReportsUnreachableSurface(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.emu.Emu.Faults().Inject(emulatorFault("/xray/", 503))
+	info := ok[tools.PlatformInfo](t, h.call(t, "get_platform_info", nil))
+	assert.True(t, info.Surfaces[0].Reachable)
+	assert.False(t, info.Surfaces[1].Reachable, "xray should be reported down, not fail the tool")
+	assert.NotEmpty(t, info.Surfaces[1].Error)
+}

@@ -1,0 +1,70 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// ListRepositoriesIn filters the repository list.
+type ListRepositoriesIn struct {
+	Type        string `json:"type,omitempty" jsonschema:"enum=local,enum=remote,enum=virtual,enum=federated,enum=distribution,description=Only repositories of this class"`
+	PackageType string `json:"package_type,omitempty" jsonschema:"description=Only this package type\\, e.g. maven\\, npm\\, docker\\, generic"`
+	Project     string `json:"project,omitempty" jsonschema:"description=Only repositories of this project key"`
+	Limit       int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200"`
+	Offset      int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
+}
+
+// RepositoryItem is one repository, trimmed to what an agent decides on.
+type RepositoryItem struct {
+	Key         string `json:"key"`
+	Type        string `json:"type" jsonschema:"description=local\\, remote\\, virtual\\, federated or distribution"`
+	PackageType string `json:"package_type"`
+	Description string `json:"description,omitempty"`
+}
+
+// RepositoryList is the result of list_repositories.
+type RepositoryList struct {
+	List[RepositoryItem]
+}
+
+var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
+	Name:        "list_repositories",
+	Title:       "List repositories",
+	Toolset:     "repositories",
+	Class:       guard.ClassRead,
+	Hints:       ReadHints,
+	Description: "List Artifactory repositories (key, class, package type), optionally filtered by class, package type or project. Use it to find valid repository keys.",
+	Handle: func(ctx context.Context, d *Deps, in *ListRepositoriesIn) (*RepositoryList, error) {
+		repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{
+			Type: in.Type, PackageType: in.PackageType, Project: in.Project,
+		})
+		if err != nil {
+			return nil, err
+		}
+		items := make([]RepositoryItem, len(repos))
+		for i, r := range repos {
+			items[i] = RepositoryItem{
+				Key:         r.Key,
+				Type:        strings.ToLower(r.Type),
+				PackageType: strings.ToLower(r.PackageType),
+				Description: r.Description,
+			}
+		}
+		return &RepositoryList{Paginate(items, in.Offset, limitOr(in.Limit, 200))}, nil
+	},
+	Summary: func(in *ListRepositoriesIn, out *RepositoryList) string {
+		return fmt.Sprintf("%d of %d repositories", len(out.Items), *out.Total)
+	},
+})
+
+// limitOr applies a tool's default page size when the agent gave none.
+func limitOr(limit, def int) int {
+	if limit <= 0 {
+		return def
+	}
+	return limit
+}

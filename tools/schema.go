@@ -1,0 +1,163 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+	validator "github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+var english = message.NewPrinter(language.English)
+
+// reflector turns In/Out structs into inline object schemas: no $ref/$defs (some
+// clients cannot follow them), no $id, required only where tagged, and
+// additionalProperties:false so unknown arguments are rejected, not ignored.
+var reflector = jsonschema.Reflector{
+	Anonymous:                  true,
+	DoNotReference:             true,
+	ExpandedStruct:             true,
+	RequiredFromJSONSchemaTags: true,
+	// `any` would reflect to the bare schema `true`, which several model
+	// providers reject; `{}` means the same and is accepted everywhere.
+	Mapper: func(t reflect.Type) *jsonschema.Schema {
+		if t.Kind() == reflect.Interface {
+			return &jsonschema.Schema{}
+		}
+		return nil
+	},
+}
+
+// schemaFor reflects T into a JSON object schema. It panics on anything that is
+// not an object schema: a tool with a non-object input schema makes some SDKs
+// reject the whole tools list, so that must never ship.
+func schemaFor[T any]() json.RawMessage {
+	s := reflector.Reflect(new(T))
+	s.Version = ""
+	if s.Type != "object" {
+		panic(fmt.Sprintf("schema of %T is %q, want an object", *new(T), s.Type))
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(fmt.Sprintf("marshal schema of %T: %v", *new(T), err))
+	}
+	return b
+}
+
+// inputValidator checks raw arguments against a tool's input schema and says
+// what is wrong in words an agent acts on, not as a Go struct dump.
+type inputValidator struct {
+	schema *validator.Schema
+	names  []string // the valid argument names, for "unknown argument" messages
+}
+
+func newInputValidator(tool string, raw json.RawMessage) *inputValidator {
+	doc, err := validator.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: input schema: %v", tool, err))
+	}
+	c := validator.NewCompiler()
+	url := "mem://tools/" + tool + ".json"
+	if err := c.AddResource(url, doc); err != nil {
+		panic(fmt.Sprintf("tool %s: input schema: %v", tool, err))
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: input schema: %v", tool, err))
+	}
+	var names []string
+	if m, ok := doc.(map[string]any); ok {
+		if props, ok := m["properties"].(map[string]any); ok {
+			for k := range props {
+				names = append(names, k)
+			}
+		}
+	}
+	slices.Sort(names)
+	return &inputValidator{schema: s, names: names}
+}
+
+// validate returns nil or an invalid_argument error listing every problem.
+func (v *inputValidator) validate(args any) *Error {
+	err := v.schema.Validate(args)
+	if err == nil {
+		return nil
+	}
+	ve, ok := err.(*validator.ValidationError)
+	if !ok {
+		return Errorf(CodeInvalidArgument, "", "invalid arguments: %v", err)
+	}
+	var problems []string
+	v.collect(ve, &problems)
+	slices.Sort(problems)
+	problems = slices.Compact(problems)
+	if len(problems) == 0 {
+		problems = []string{"arguments do not match the tool's input schema"}
+	}
+	return Errorf(CodeInvalidArgument, "fix the arguments and call again; the tool's inputSchema lists every argument",
+		"%s", strings.Join(problems, "; "))
+}
+
+func (v *inputValidator) collect(ve *validator.ValidationError, out *[]string) {
+	if len(ve.Causes) > 0 {
+		for _, c := range ve.Causes {
+			v.collect(c, out)
+		}
+		return
+	}
+	where := strings.Join(ve.InstanceLocation, ".")
+	arg := "argument " + where
+	switch k := ve.ErrorKind.(type) {
+	case *kind.Required:
+		for _, m := range k.Missing {
+			if where == "" {
+				*out = append(*out, "missing required argument "+m)
+			} else {
+				*out = append(*out, fmt.Sprintf("missing required field %s in %s", m, where))
+			}
+		}
+	case *kind.AdditionalProperties:
+		for _, p := range k.Properties {
+			if where == "" {
+				*out = append(*out, fmt.Sprintf("unknown argument %s (valid arguments: %s)", p, strings.Join(v.names, ", ")))
+			} else {
+				*out = append(*out, fmt.Sprintf("unknown field %s in %s", p, where))
+			}
+		}
+	case *kind.Type:
+		*out = append(*out, fmt.Sprintf("%s must be %s, got %s", arg, strings.Join(k.Want, " or "), k.Got))
+	case *kind.Enum:
+		want := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			want[i] = fmt.Sprint(w)
+		}
+		*out = append(*out, fmt.Sprintf("%s must be one of %s, got %v", arg, strings.Join(want, ", "), k.Got))
+	case *kind.Minimum:
+		*out = append(*out, fmt.Sprintf("%s must be at least %s, got %s", arg, k.Want.RatString(), k.Got.RatString()))
+	case *kind.Maximum:
+		*out = append(*out, fmt.Sprintf("%s must be at most %s, got %s", arg, k.Want.RatString(), k.Got.RatString()))
+	case *kind.MinLength:
+		*out = append(*out, fmt.Sprintf("%s must have at least %d characters", arg, k.Want))
+	case *kind.MaxLength:
+		*out = append(*out, fmt.Sprintf("%s must have at most %d characters, got %d", arg, k.Want, k.Got))
+	case *kind.MinItems:
+		*out = append(*out, fmt.Sprintf("%s must have at least %d items", arg, k.Want))
+	case *kind.MaxItems:
+		*out = append(*out, fmt.Sprintf("%s must have at most %d items, got %d", arg, k.Want, k.Got))
+	case *kind.Pattern:
+		*out = append(*out, fmt.Sprintf("%s must match %s", arg, k.Want))
+	default:
+		msg := ve.ErrorKind.LocalizedString(english)
+		if where != "" {
+			msg = arg + ": " + msg
+		}
+		*out = append(*out, msg)
+	}
+}

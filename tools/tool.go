@@ -1,0 +1,217 @@
+// Package tools defines the MCP tools. Every tool is a Tool[In, Out] value that
+// goes through one wrapper: schemas reflected from In and Out, arguments
+// validated and explained, the guard consulted on the actions the tool declares,
+// upstream errors turned into results an agent can act on, and the result held
+// to a byte budget.
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	validator "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// Hints are the four MCP tool annotations. All four must be set: mcp-go's
+// defaults (destructive, not read-only) would make clients ask a human to
+// approve every read.
+type Hints struct {
+	ReadOnly, Destructive, Idempotent, OpenWorld *bool
+}
+
+var (
+	yes = new(true)
+	no  = new(false)
+)
+
+// ReadHints are the annotations of a tool that only reads from JFrog.
+var ReadHints = Hints{ReadOnly: yes, Destructive: no, Idempotent: yes, OpenWorld: yes}
+
+// Tool is one MCP tool: its metadata and a typed handler.
+type Tool[In, Out any] struct {
+	Name        string
+	Title       string
+	Description string
+	Toolset     string
+	Class       guard.Class
+	Hints       Hints
+	// Actions lists what a call with these arguments will touch; the guard
+	// decides on them before Handle runs. Nil means one action of Class on no
+	// particular repository.
+	Actions func(in *In) []guard.Action
+	// ErrorHints say what to do next for upstream errors this tool expects.
+	ErrorHints ErrorHints
+	Handle     func(ctx context.Context, d *Deps, in *In) (*Out, error)
+	// Summary is the one line an agent reads first; the JSON follows it.
+	Summary func(in *In, out *Out) string
+}
+
+// Validator is implemented by inputs with rules the schema cannot express
+// (exactly one of several fields, a checksum of a known length, ...).
+type Validator interface {
+	Validate() error
+}
+
+// Definition is a tool ready to register, whatever its In and Out.
+type Definition interface {
+	Name() string
+	Toolset() string
+	Class() guard.Class
+	serverTool(d *Deps) server.ServerTool
+}
+
+var toolName = regexp.MustCompile(`^[a-z][a-z0-9_]{2,63}$`)
+
+// Define checks a tool's consistency and precomputes its schemas. It panics on
+// a mistake, so a bad tool fails every test run instead of reaching a client.
+func Define[In, Out any](t Tool[In, Out]) Definition {
+	fail := func(format string, args ...any) {
+		panic(fmt.Sprintf("tool %s: %s", t.Name, fmt.Sprintf(format, args...)))
+	}
+	switch {
+	case !toolName.MatchString(t.Name):
+		fail("name must be snake_case")
+	case t.Description == "" || t.Title == "":
+		fail("title and description are required")
+	case !slices.Contains(guard.Toolsets, t.Toolset):
+		fail("unknown toolset %q", t.Toolset)
+	case !t.Class.Valid():
+		fail("unknown class %q", t.Class)
+	case t.Hints.ReadOnly == nil || t.Hints.Destructive == nil || t.Hints.Idempotent == nil || t.Hints.OpenWorld == nil:
+		fail("all four annotation hints must be set")
+	case *t.Hints.ReadOnly != (t.Class == guard.ClassRead):
+		fail("readOnlyHint=%v contradicts class %s", *t.Hints.ReadOnly, t.Class)
+	case *t.Hints.ReadOnly && *t.Hints.Destructive:
+		fail("a read-only tool cannot be destructive")
+	case t.Handle == nil:
+		fail("no handler")
+	}
+	in, out := schemaFor[In](), schemaFor[Out]()
+	return &definition[In, Out]{t: t, in: in, out: out, validator: newInputValidator(t.Name, in)}
+}
+
+type definition[In, Out any] struct {
+	t         Tool[In, Out]
+	in, out   json.RawMessage
+	validator *inputValidator
+}
+
+func (d *definition[In, Out]) Name() string       { return d.t.Name }
+func (d *definition[In, Out]) Toolset() string    { return d.t.Toolset }
+func (d *definition[In, Out]) Class() guard.Class { return d.t.Class }
+
+func (d *definition[In, Out]) serverTool(deps *Deps) server.ServerTool {
+	t := d.t
+	tool := mcp.Tool{
+		Name:            t.Name,
+		Title:           t.Title,
+		Description:     t.Description,
+		RawInputSchema:  d.in,
+		RawOutputSchema: d.out,
+		Annotations: mcp.ToolAnnotation{
+			Title:           t.Title,
+			ReadOnlyHint:    t.Hints.ReadOnly,
+			DestructiveHint: t.Hints.Destructive,
+			IdempotentHint:  t.Hints.Idempotent,
+			OpenWorldHint:   t.Hints.OpenWorld,
+		},
+	}
+	return server.ServerTool{Tool: tool, Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		start := time.Now()
+		res, err := d.call(ctx, deps, req)
+		outcome := "ok"
+		switch {
+		case err != nil:
+			outcome = "bug"
+		case res.IsError:
+			outcome = "error"
+		}
+		deps.logger().LogAttrs(ctx, slog.LevelDebug, "tool call", slog.String("tool", t.Name),
+			slog.String("outcome", outcome), slog.Duration("duration", time.Since(start)))
+		return res, err
+	}}
+}
+
+func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	t := d.t
+	raw, err := json.Marshal(req.Params.Arguments)
+	if err != nil {
+		return nil, fmt.Errorf("marshal arguments of %s: %w", t.Name, err)
+	}
+	if bytes.Equal(raw, []byte("null")) {
+		raw = []byte("{}")
+	}
+	doc, err := validator.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return errorResult(Errorf(CodeInvalidArgument, "", "arguments are not valid JSON: %v", err)), nil
+	}
+	if verr := d.validator.validate(doc); verr != nil {
+		return errorResult(verr), nil
+	}
+	in := new(In)
+	if err := json.Unmarshal(raw, in); err != nil {
+		return errorResult(Errorf(CodeInvalidArgument, "", "cannot read arguments: %v", err)), nil
+	}
+	if v, ok := any(in).(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return d.fail(err)
+		}
+	}
+	actions := []guard.Action{{Class: t.Class}}
+	if t.Actions != nil {
+		actions = t.Actions(in)
+	}
+	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions}); err != nil {
+		return d.fail(err)
+	}
+	out, err := t.Handle(ctx, deps, in)
+	if err != nil {
+		return d.fail(err)
+	}
+	body, err := fitBudget(out, deps.budget())
+	if err != nil {
+		return d.fail(err)
+	}
+	summary := t.Name + " succeeded"
+	if t.Summary != nil {
+		summary = t.Summary(in, out)
+	}
+	// The JSON goes in the text too: many clients show the model only the
+	// text content. It is compact and parsed once, never JSON-in-a-string.
+	text := make([]byte, 0, len(summary)+1+len(body))
+	text = append(append(append(text, summary...), '\n'), body...)
+	return &mcp.CallToolResult{
+		Content:           []mcp.Content{mcp.NewTextContent(string(text))},
+		StructuredContent: json.RawMessage(body),
+	}, nil
+}
+
+// fail turns an error into an isError result, or passes a bug through as a
+// protocol error.
+func (d *definition[In, Out]) fail(err error) (*mcp.CallToolResult, error) {
+	e, ok := classify(err, d.t.ErrorHints)
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", d.t.Name, err)
+	}
+	return errorResult(e), nil
+}
+
+// errorResult carries {"error":{...}} as text. It is not structuredContent:
+// clients validate structuredContent against the tool's outputSchema, which
+// describes success.
+func errorResult(e *Error) *mcp.CallToolResult {
+	b, _ := json.Marshal(struct {
+		Error *Error `json:"error"`
+	}{e})
+	return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{mcp.NewTextContent(string(b))}}
+}

@@ -1,0 +1,99 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+type pingIn struct {
+	Repo string `json:"repo" jsonschema:"required"`
+}
+type pingOut struct {
+	OK bool `json:"ok"`
+}
+
+func validTool() Tool[pingIn, pingOut] {
+	return Tool[pingIn, pingOut]{
+		Name: "ping_repo", Title: "Ping", Description: "Ping.", Toolset: "platform",
+		Class: guard.ClassRead, Hints: ReadHints,
+		Handle: func(context.Context, *Deps, *pingIn) (*pingOut, error) { return &pingOut{OK: true}, nil },
+	}
+}
+
+func TestDefineRefusesInconsistentTools(t *testing.T) {
+	cases := map[string]func(*Tool[pingIn, pingOut]){
+		"bad name":                func(t *Tool[pingIn, pingOut]) { t.Name = "PingRepo" },
+		"no description":          func(t *Tool[pingIn, pingOut]) { t.Description = "" },
+		"unknown toolset":         func(t *Tool[pingIn, pingOut]) { t.Toolset = "misc" },
+		"unknown class":           func(t *Tool[pingIn, pingOut]) { t.Class = "fly" },
+		"missing hint":            func(t *Tool[pingIn, pingOut]) { t.Hints.OpenWorld = nil },
+		"read-only write tool":    func(t *Tool[pingIn, pingOut]) { t.Class = guard.ClassWrite },
+		"read tool not read-only": func(t *Tool[pingIn, pingOut]) { t.Hints.ReadOnly = no },
+		"destructive read":        func(t *Tool[pingIn, pingOut]) { t.Hints.Destructive = yes },
+		"no handler":              func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
+	}
+	require.NotPanics(t, func() { Define(validTool()) })
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			tool := validTool()
+			mutate(&tool)
+			assert.Panics(t, func() { Define(tool) })
+		})
+	}
+}
+
+func TestDefineRefusesNonObjectSchemas(t *testing.T) {
+	assert.Panics(t, func() {
+		Define(Tool[string, pingOut]{
+			Name: "bad_input", Title: "x", Description: "x", Toolset: "platform", Class: guard.ClassRead, Hints: ReadHints,
+			Handle: func(context.Context, *Deps, *string) (*pingOut, error) { return nil, nil },
+		})
+	})
+}
+
+func TestFitBudget(t *testing.T) {
+	items := make([]int, 100)
+	for i := range items {
+		items[i] = 1000000 + i
+	}
+	l := Paginate(items, 10, 50)
+	b, err := fitBudget(&l, 200)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(b), 200)
+	var got List[int]
+	require.NoError(t, json.Unmarshal(b, &got))
+	assert.True(t, got.Truncated)
+	assert.True(t, got.HasMore)
+	assert.Equal(t, 10+len(got.Items), *got.NextOffset)
+	assert.Equal(t, 1000010, got.Items[0])
+
+	// Under budget: untouched.
+	l = Paginate(items, 0, 3)
+	b, err = fitBudget(&l, 10_000)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &got))
+	assert.False(t, got.Truncated)
+	assert.Len(t, got.Items, 3)
+
+	// A single object over budget is refused, not cut silently.
+	_, err = fitBudget(&pingOut{OK: true}, 5)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, CodeInvalidArgument, e.Code)
+}
+
+func TestPaginate(t *testing.T) {
+	l := Paginate([]string{"a", "b", "c"}, 2, 5)
+	assert.Equal(t, []string{"c"}, l.Items)
+	assert.False(t, l.HasMore)
+	assert.Nil(t, l.NextOffset)
+	l = Paginate([]string{"a", "b", "c"}, 7, 5)
+	assert.NotNil(t, l.Items, "an empty page is [] not null, so it matches the output schema")
+	assert.Empty(t, l.Items)
+}
