@@ -1,0 +1,174 @@
+package emulator
+
+import (
+	"bytes"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FaultRule describes a failure to inject. A rule fires before normal
+// handling for requests whose method and escaped path match.
+type FaultRule struct {
+	Method       string        // "" matches any method
+	PathPrefix   string        // matched against the escaped path incl. /artifactory, /xray, /access
+	Status       int           // respond with this status instead of handling (0 = handle normally)
+	RetryAfter   string        // Retry-After header value to send with Status
+	Body         string        // response body; "" means the surface's standard error body
+	Latency      time.Duration // delay before anything else happens
+	Reset        bool          // drop the connection without a response
+	TruncateBody bool          // handle normally but cut the body short and drop the connection
+	Times        int           // how many requests the rule applies to; 0 = forever
+}
+
+// Faults holds the active fault rules. The zero value has none.
+type Faults struct {
+	mu    sync.Mutex
+	rules []*faultState
+}
+
+type faultState struct {
+	rule FaultRule
+	left int
+}
+
+// Inject adds a rule. Rules are checked in the order they were added.
+func (f *Faults) Inject(r FaultRule) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = append(f.rules, &faultState{rule: r, left: r.Times})
+}
+
+// Clear removes all rules.
+func (f *Faults) Clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = nil
+}
+
+// match returns the first matching rule and counts it down; a rule whose
+// count reaches zero is removed.
+func (f *Faults) match(method, path string) (FaultRule, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, s := range f.rules {
+		if s.rule.Method != "" && !strings.EqualFold(s.rule.Method, method) {
+			continue
+		}
+		if !strings.HasPrefix(path, s.rule.PathPrefix) {
+			continue
+		}
+		if s.rule.Times > 0 {
+			s.left--
+			if s.left <= 0 {
+				f.rules = append(f.rules[:i:i], f.rules[i+1:]...)
+			}
+		}
+		return s.rule, true
+	}
+	return FaultRule{}, false
+}
+
+// applyFault performs rule; it returns false when normal handling should
+// continue (a latency-only rule).
+func (e *Emulator) applyFault(w *statusRecorder, r *http.Request, rule FaultRule, surf surface) bool {
+	if rule.Latency > 0 {
+		t := time.NewTimer(rule.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return true
+		}
+	}
+	switch {
+	case rule.Reset:
+		resetConn(w)
+		return true
+	case rule.TruncateBody:
+		e.truncated(w, r, surf)
+		return true
+	case rule.Status != 0:
+		if rule.RetryAfter != "" {
+			w.Header().Set("Retry-After", rule.RetryAfter)
+		}
+		if surf == surfaceArtifactory {
+			e.setArtifactoryHeaders(w)
+		}
+		if rule.Body != "" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(rule.Status)
+			_, _ = w.Write([]byte(rule.Body))
+			return true
+		}
+		msg := http.StatusText(rule.Status)
+		if rule.Status == http.StatusTooManyRequests {
+			msg = "Too many requests, please retry later"
+		}
+		writeError(w, surf, rule.Status, msg)
+		return true
+	}
+	return false
+}
+
+// resetConn closes the TCP connection with RST (linger 0) so the client sees
+// a connection reset rather than a clean EOF.
+func resetConn(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// truncated runs the real handler into a buffer, then sends the headers with
+// the full Content-Length but only half the body and drops the connection,
+// which clients see as an unexpected EOF. Buffering is fine: faults are for
+// tests with small bodies.
+func (e *Emulator) truncated(w *statusRecorder, r *http.Request, surf surface) {
+	buf := &bufferWriter{header: http.Header{}}
+	_, rest := splitSurface(collapseSlashes(r.URL.EscapedPath()))
+	e.route(buf, r, surf, rest)
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	body := buf.body.Bytes()
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	status := buf.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body[:len(body)/2])
+	w.Flush()
+	resetConn(w)
+}
+
+type bufferWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferWriter) Header() http.Header { return b.header }
+func (b *bufferWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+func (b *bufferWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
