@@ -155,11 +155,11 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 		switch {
 		case err != nil:
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				c.logAttempt(ctx, r.Surface, method, lp, 0, elapsed, attempt, "context done")
+				c.logAttempt(ctx, r.Surface, method, lp, 0, elapsed, attempt, ctxErr.Error())
 				return nil, fmt.Errorf("%s: %w", describe(r), ctxErr)
 			}
 			err = redactURLError(err)
-			c.logAttempt(ctx, r.Surface, method, lp, 0, elapsed, attempt, "transport error")
+			c.logAttempt(ctx, r.Surface, method, lp, 0, elapsed, attempt, innerError(err))
 			if !isConnReset(err) {
 				return nil, fmt.Errorf("%s: %w", describe(r), err)
 			}
@@ -221,7 +221,8 @@ func (c *core) newHTTPRequest(ctx context.Context, r Request, method, target str
 }
 
 // logAttempt writes one debug line per attempt. Only method, surface, redacted path,
-// status and timing are logged: never headers, bodies or credentials.
+// status, timing and the transport failure (which net/http words without the URL)
+// are logged: never headers, bodies or credentials.
 func (c *core) logAttempt(ctx context.Context, s Surface, method, path string, status int, d time.Duration, attempt int, failure string) {
 	if !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
