@@ -148,7 +148,8 @@ func (c *Client) BaseURL(s Surface) string { return c.core.bases[s] }
 // yields an anonymous client, not a fallback to the server's credentials.
 func (c *Client) WithAuth(token string) *Client {
 	cp := *c.core
-	cp.creds = credentials{token: token}
+	cp.creds = credentials{token: strings.TrimSpace(token)}
+	cp.warnDeprecatedAuth()
 	return wrap(&cp)
 }
 
