@@ -26,7 +26,21 @@ func (p *parser) newJSONReader(domain string) *jsonReader {
 // finish moves the parser past the consumed JSON.
 func (r *jsonReader) finish() { r.p.pos = r.base + int(r.dec.InputOffset()) }
 
-func (r *jsonReader) off() int { return r.base + int(r.dec.InputOffset()) }
+// off is the query offset of the next token: the decoder's position after
+// the previous token, moved past separators so error tails start at the
+// offending token itself.
+func (r *jsonReader) off() int {
+	i := r.base + int(r.dec.InputOffset())
+	for i < len(r.p.src) {
+		switch r.p.src[i] {
+		case ' ', '\t', '\n', '\r', ':', ',':
+			i++
+			continue
+		}
+		break
+	}
+	return i
+}
 
 func (r *jsonReader) fail(at int, format string, args ...any) *SyntaxError {
 	return r.p.fail(at, format, args...)
