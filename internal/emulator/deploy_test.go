@@ -138,11 +138,6 @@ func TestDeployPermissions(t *testing.T) {
 	resp, _ := call(t, http.MethodGet, s.URL+"/artifactory/api/storage/libs-release-local/org/v/1/v-1.jar", s.AdminToken, nil, nil)
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "virtual deploy landed in defaultDeploymentRepo")
 
-	// Reading a repo you may not read is 403.
-	nobody, err := s.Emu.MintToken("reader")
-	require.NoError(t, err)
-	resp, _ = call(t, http.MethodGet, s.URL+"/artifactory/generic-local/docs/README.txt", nobody, nil, nil)
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
 func TestMatrixParamsBecomeProperties(t *testing.T) {

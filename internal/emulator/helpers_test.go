@@ -58,3 +58,10 @@ func demo(t *testing.T) *emulatortest.Server {
 	t.Helper()
 	return emulatortest.Start(t, emulator.DemoSeed())
 }
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
