@@ -1,0 +1,99 @@
+package emulator_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
+)
+
+func TestFaultStatusRetryAfterAndCountdown(t *testing.T) {
+	s := demo(t)
+	s.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodGet, PathPrefix: "/artifactory/api/storage/", Status: 429, RetryAfter: "2", Times: 2})
+	url := s.URL + "/artifactory/api/storage/generic-local/docs/README.txt"
+	for i := 0; i < 2; i++ {
+		resp, body := call(t, http.MethodGet, url, s.AdminToken, nil, nil)
+		require.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+		assert.Equal(t, "2", resp.Header.Get("Retry-After"))
+		assert.Contains(t, string(body), `"status" : 429`)
+	}
+	resp, _ := call(t, http.MethodGet, url, s.AdminToken, nil, nil)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "rule expired after Times")
+
+	// Method and prefix must both match; surfaces keep their error shape.
+	s.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/xray/", Status: 503})
+	resp, _ = call(t, http.MethodGet, url, s.AdminToken, nil, nil)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, body := call(t, http.MethodGet, s.URL+"/xray/api/v1/system/version", s.AdminToken, nil, nil)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.JSONEq(t, `{"error":"Service Unavailable"}`, string(body))
+	s.Emu.Faults().Clear()
+	resp, _ = call(t, http.MethodGet, s.URL+"/xray/api/v1/system/version", s.AdminToken, nil, nil)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	s.Emu.Faults().Inject(emulator.FaultRule{Status: 500, Body: `{"custom":true}`, Times: 1})
+	_, body = call(t, http.MethodGet, url, s.AdminToken, nil, nil)
+	assert.Equal(t, `{"custom":true}`, string(body))
+}
+
+func TestFaultResetAndTruncate(t *testing.T) {
+	s := demo(t)
+	url := s.URL + "/artifactory/generic-local/tools/jq/1.7.1/jq-linux-amd64"
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
+	s.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/artifactory/generic-local/", Reset: true, Times: 1})
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+s.AdminToken)
+	_, err := client.Do(req)
+	require.Error(t, err, "connection reset")
+
+	s.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/artifactory/generic-local/", TruncateBody: true, Times: 1})
+	req, _ = http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+s.AdminToken)
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2048), resp.ContentLength)
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Error(t, err, "body cut short")
+	assert.Len(t, b, 1024)
+
+	resp, body := call(t, http.MethodGet, url, s.AdminToken, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Len(t, body, 2048)
+
+	reqs := s.Emu.Requests()
+	require.Len(t, reqs, 3)
+	assert.Equal(t, 0, reqs[0].Status, "reset requests have no status")
+	assert.Equal(t, "/artifactory/generic-local/tools/jq/1.7.1/jq-linux-amd64", reqs[2].Path)
+}
+
+func TestFaultLatency(t *testing.T) {
+	s := demo(t)
+	s.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/artifactory/api/system/ping", Latency: 150 * time.Millisecond, Times: 1})
+	start := time.Now()
+	resp, body := call(t, http.MethodGet, s.URL+"/artifactory/api/system/ping", "", nil, nil)
+	assert.GreaterOrEqual(t, time.Since(start), 150*time.Millisecond)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "OK", string(body))
+}
+
+func TestRequestLog(t *testing.T) {
+	s := demo(t)
+	s.Emu.ResetRequests()
+	_, _ = call(t, http.MethodPut, rawURL(t, s.URL, "/artifactory/generic-local/a%20b.txt;k=v", ""), s.AdminToken, strings.NewReader("x"), nil)
+	_, _ = call(t, http.MethodGet, s.URL+"/artifactory/api/storage/generic-local/a%20b.txt?properties=k", s.AdminToken, nil, nil)
+	reqs := s.Emu.Requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, "/artifactory/generic-local/a%20b.txt;k=v", reqs[0].Path)
+	assert.Equal(t, http.StatusCreated, reqs[0].Status)
+	assert.Equal(t, "properties=k", reqs[1].RawQuery)
+	assert.Equal(t, http.StatusOK, reqs[1].Status)
+	assert.False(t, reqs[1].Time.IsZero())
+}
