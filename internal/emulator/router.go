@@ -15,6 +15,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	escaped := r.URL.EscapedPath()
 	defer func() {
 		e.record(RecordedRequest{Method: r.Method, Path: escaped, RawQuery: r.URL.RawQuery, Status: rec.status, Time: start})
+		// Headers are never logged: they carry tokens and passwords.
+		e.log.Debug("emulator request", "method", r.Method, "path", escaped, "status", rec.status, "duration", e.now().Sub(start))
 	}()
 	// Clients concatenate base URLs and paths, so "//" happens (reference §1.1).
 	clean := collapseSlashes(escaped)
