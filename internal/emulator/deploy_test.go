@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator/emulatortest"
 )
 
@@ -168,13 +169,21 @@ func TestFolderDeploy(t *testing.T) {
 }
 
 func TestOverwriteNeedsDelete(t *testing.T) {
-	s := emulatortest.Start(t, nil)
-	_, _ = call(t, http.MethodPut, s.URL+"/artifactory/api/repositories/r", s.AdminToken, strings.NewReader(`{"rclass":"local"}`), nil)
-	resp, _ := call(t, http.MethodPut, s.URL+"/artifactory/r/a.txt", s.AdminToken, strings.NewReader("v1"), nil)
+	seed, err := emulator.ParseSeed([]byte(`{
+	  "repositories":[{"key":"r","rclass":"local"}],
+	  "users":[{"name":"w","password":"p","permissions":[{"repos":["r"],"actions":["read","write"]}]}]}`))
+	require.NoError(t, err)
+	s := emulatortest.Start(t, seed)
+	resp, _ := call(t, http.MethodPut, s.URL+"/artifactory/r/a.txt", "w:p", strings.NewReader("v1"), nil)
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	resp, _ = call(t, http.MethodPut, s.URL+"/artifactory/r/a.txt", "w:p", strings.NewReader("v1"), nil)
+	assert.Equal(t, http.StatusCreated, resp.StatusCode, "identical content needs no delete permission")
+	resp, body := call(t, http.MethodPut, s.URL+"/artifactory/r/a.txt", "w:p", strings.NewReader("v2"), nil)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Contains(t, string(body), "needs DELETE permission")
 	resp, _ = call(t, http.MethodPut, s.URL+"/artifactory/r/a.txt", s.AdminToken, strings.NewReader("v2"), nil)
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
-	resp, body := call(t, http.MethodGet, s.URL+"/artifactory/r/a.txt", s.AdminToken, nil, nil)
+	resp, body = call(t, http.MethodGet, s.URL+"/artifactory/r/a.txt", "w:p", nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, "v2", string(body))
 }

@@ -26,7 +26,7 @@ import (
 // xray_version) take their modern code paths.
 const (
 	ArtifactoryVersion  = "7.104.5"
-	artifactoryRevision = "71045900"
+	artifactoryRevision = "710405900" // same scheme as "7.101.2 710102900" seen on real servers
 	XrayVersion         = "3.107.8"
 	xrayRevision        = "5735964"
 	AccessVersion       = "7.133.5"
