@@ -85,10 +85,11 @@ func platformInfo(ctx context.Context, d *Deps, _ *PlatformInfoIn) (*PlatformInf
 			return v.XrayVersion, nil
 		},
 		func() (string, error) {
-			if err := c.Access.Ping(ctx); err != nil {
+			v, err := c.Access.Version(ctx)
+			if err != nil {
 				return "", err
 			}
-			return "", nil
+			return v.Version, nil
 		},
 	}
 	surfaces := []client.Surface{client.SurfaceArtifactory, client.SurfaceXray, client.SurfaceAccess}

@@ -83,7 +83,7 @@ func fitBudget(out any, budget int) ([]byte, error) {
 		bb, _ := json.Marshal(out)
 		return len(bb) <= budget
 	})
-	t.keep(n - drop)
+	t.keep(n - min(drop, n)) // drop == n+1: not even an empty page fits
 	if b, err = json.Marshal(out); err != nil {
 		return nil, fmt.Errorf("marshal result: %w", err)
 	}

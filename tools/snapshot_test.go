@@ -55,10 +55,10 @@ func TestToolsListIsWellFormed(t *testing.T) {
 	require.NoError(t, err)
 	var list struct {
 		Tools []struct {
-			Name         string          `json:"name"`
-			InputSchema  map[string]any  `json:"inputSchema"`
-			OutputSchema map[string]any  `json:"outputSchema"`
-			Annotations  map[string]bool `json:"annotations"`
+			Name         string         `json:"name"`
+			InputSchema  map[string]any `json:"inputSchema"`
+			OutputSchema map[string]any `json:"outputSchema"`
+			Annotations  map[string]any `json:"annotations"`
 		} `json:"tools"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &list))

@@ -63,9 +63,9 @@ func TestFitBudget(t *testing.T) {
 		items[i] = 1000000 + i
 	}
 	l := Paginate(items, 10, 50)
-	b, err := fitBudget(&l, 200)
+	b, err := fitBudget(&l, 400)
 	require.NoError(t, err)
-	assert.LessOrEqual(t, len(b), 200)
+	assert.LessOrEqual(t, len(b), 400)
 	var got List[int]
 	require.NoError(t, json.Unmarshal(b, &got))
 	assert.True(t, got.Truncated)
@@ -77,6 +77,7 @@ func TestFitBudget(t *testing.T) {
 	l = Paginate(items, 0, 3)
 	b, err = fitBudget(&l, 10_000)
 	require.NoError(t, err)
+	got = List[int]{}
 	require.NoError(t, json.Unmarshal(b, &got))
 	assert.False(t, got.Truncated)
 	assert.Len(t, got.Items, 3)

@@ -59,3 +59,20 @@ func (a *Access) WhoAmI(ctx context.Context) (*TokenInfo, error) {
 	}
 	return &t, nil
 }
+
+// AccessVersion is GET api/v1/system/version. Only version is relied on; the
+// endpoint is seen in the wild but not in JFrog's clients (reference §4.1).
+type AccessVersion struct {
+	Version  string `json:"version"`
+	Revision string `json:"revision,omitempty"`
+}
+
+// Version calls GET api/v1/system/version.
+func (a *Access) Version(ctx context.Context) (*AccessVersion, error) {
+	var v AccessVersion
+	req := Request{Surface: SurfaceAccess, Method: http.MethodGet, Path: "api/v1/system/version"}
+	if err := a.c.doJSON(ctx, req, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/buildinfo"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/mcpserver"
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
+)
+
+// Exit codes: 2 is a usage or configuration problem the user must fix.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// run is main without the process: tests call it with their own streams.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := config.Parse(args, getenv, stderr)
+	var usage *config.UsageError
+	switch {
+	case errors.Is(err, config.ErrHelp):
+		return exitOK
+	case errors.As(err, &usage):
+		fmt.Fprintln(stderr, "jfrog-mcp:", usage.Msg)
+		return exitUsage
+	case err != nil:
+		fmt.Fprintln(stderr, "jfrog-mcp:", err)
+		return exitError
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	for _, w := range cfg.Warnings {
+		logger.Warn(w)
+	}
+
+	switch cfg.Command {
+	case config.CmdVersion:
+		fmt.Fprintln(stdout, "jfrog-mcp", buildinfo.Version)
+		return exitOK
+	case config.CmdEmulator:
+		err = runEmulator(ctx, cfg, stdout, logger)
+	default:
+		err = serve(ctx, cfg, stdin, stdout, stderr, logger)
+	}
+	if err != nil {
+		logger.Error("jfrog-mcp stopped", "err", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// serve runs the MCP server over stdio or HTTP.
+func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, stderr io.Writer, logger *slog.Logger) error {
+	if cfg.Sandbox {
+		sb, err := startSandbox(ctx, logger)
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		cfg.JFrog = client.Config{URL: sb.URL, AccessToken: sb.Token}
+		logger.Info("sandbox: serving the built-in JFrog emulator with demo data; nothing real is touched",
+			"url", sb.URL, "mode", cfg.Mode)
+	}
+	cfg.JFrog.Logger = logger
+	c, err := client.New(cfg.JFrog)
+	if err != nil {
+		return fmt.Errorf("configure JFrog client: %w", err)
+	}
+	g, err := guard.New(guard.Config{Mode: cfg.Mode, Toolsets: cfg.Toolsets, Audit: logger.With("log", "audit")})
+	if err != nil {
+		return fmt.Errorf("configure guard: %w", err)
+	}
+	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Sandbox: cfg.Sandbox})
+	logger.Debug("jfrog-mcp ready", "transport", cfg.Command, "mode", cfg.Mode, "tools", len(names))
+
+	if cfg.Command == config.CmdHTTP {
+		return mcpserver.ServeHTTP(ctx, cfg.Listen, mcpserver.Handler(s), logger, func(a net.Addr) {
+			logger.Info("listening", "mcp", "http://"+a.String()+"/mcp", "sse", "http://"+a.String()+"/sse")
+		})
+	}
+	if isTerminal(stdin) {
+		fmt.Fprintln(stderr, "jfrog-mcp speaks MCP on stdin/stdout: start it from an MCP client (e.g. command \"jfrog-mcp\", args [\"stdio\"]), not by hand. Ctrl-C to quit.")
+	}
+	return mcpserver.ServeStdio(ctx, s, stdin, stdout, logger)
+}
+
+// isTerminal reports whether r is a character device (a person at a terminal).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

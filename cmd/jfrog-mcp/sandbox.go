@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
+)
+
+// sandbox is the emulator served on a loopback port inside this process, so
+// the client still goes through real HTTP.
+type sandbox struct {
+	URL, Token string
+	emu        *emulator.Emulator
+	srv        *http.Server
+}
+
+func startSandbox(_ context.Context, logger *slog.Logger) (*sandbox, error) {
+	emu, err := emulator.New(emulator.Options{Seed: emulator.DemoSeed(), Logger: logger.With("component", "emulator")})
+	if err != nil {
+		return nil, fmt.Errorf("start sandbox emulator: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = emu.Close()
+		return nil, fmt.Errorf("start sandbox emulator: %w", err)
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return &sandbox{URL: "http://" + ln.Addr().String(), Token: emu.AdminToken(), emu: emu, srv: srv}, nil
+}
+
+func (s *sandbox) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = s.srv.Shutdown(ctx)
+	_ = s.emu.Close()
+}
+
+// runEmulator serves the emulator alone and prints where it is and how to
+// authenticate, on one line, so a shell can eval it.
+func runEmulator(ctx context.Context, cfg *config.Config, stdout io.Writer, logger *slog.Logger) error {
+	seed := emulator.DemoSeed()
+	if cfg.SeedFile != "" {
+		var err error
+		if seed, err = emulator.LoadSeedFile(cfg.SeedFile); err != nil {
+			return fmt.Errorf("load seed: %w", err)
+		}
+	}
+	emu, err := emulator.New(emulator.Options{DataDir: cfg.DataDir, Seed: seed, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("start emulator: %w", err)
+	}
+	defer emu.Close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "JFROG_URL=http://%s JFROG_ACCESS_TOKEN=%s\n", ln.Addr(), emu.AdminToken())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
