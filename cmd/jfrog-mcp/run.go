@@ -76,7 +76,11 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	if err != nil {
 		return fmt.Errorf("configure JFrog client: %w", err)
 	}
-	g, err := guard.New(guard.Config{Mode: cfg.Mode, Toolsets: cfg.Toolsets, Audit: logger.With("log", "audit")})
+	roots, err := guard.NewLocalRoots(cfg.LocalRoots)
+	if err != nil {
+		return fmt.Errorf("configure local roots: %w", err)
+	}
+	g, err := guard.New(guard.Config{Mode: cfg.Mode, Toolsets: cfg.Toolsets, LocalRoots: roots, Audit: logger.With("log", "audit")})
 	if err != nil {
 		return fmt.Errorf("configure guard: %w", err)
 	}

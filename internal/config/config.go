@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -33,6 +35,9 @@ type Config struct {
 	LogLevel slog.Level
 	Sandbox  bool
 	Listen   string
+	// LocalRoots are the directories upload/download may use. Default: the
+	// working directory for stdio (the user's own machine), none for http.
+	LocalRoots []string
 	// Emulator command only.
 	DataDir  string
 	SeedFile string
@@ -75,11 +80,12 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 
 	fs := flag.NewFlagSet("jfrog-mcp "+cfg.Command, flag.ContinueOnError)
 	fs.SetOutput(usage)
-	var mode, toolsets, logLevel string
+	var mode, toolsets, logLevel, roots string
 	fs.StringVar(&cfg.JFrog.URL, "url", env("JFROG_URL", "JF_URL"), "JFrog Platform URL (env JFROG_URL)")
 	fs.StringVar(&mode, "mode", env("JFROG_MCP_MODE"), "read-only, write or admin (env JFROG_MCP_MODE; default read-only, write with --sandbox)")
 	fs.StringVar(&toolsets, "toolsets", env("JFROG_MCP_TOOLSETS"), "comma-separated toolsets to enable, or all (env JFROG_MCP_TOOLSETS)")
 	fs.StringVar(&logLevel, "log-level", env("JFROG_MCP_LOG_LEVEL"), "debug, info, warn or error (env JFROG_MCP_LOG_LEVEL; default info)")
+	fs.StringVar(&roots, "local-roots", env("JFROG_MCP_LOCAL_ROOTS"), "directories upload/download may use, separated by '"+string(os.PathListSeparator)+"' (env JFROG_MCP_LOCAL_ROOTS; default: the working directory for stdio, none for http); 'none' disables local files")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "serve the built-in JFrog emulator with demo data (mode write)")
 	switch cfg.Command {
 	case CmdHTTP:
@@ -133,6 +139,17 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 				cfg.Toolsets = append(cfg.Toolsets, t)
 			}
 		}
+	}
+	switch {
+	case roots == "none":
+	case roots != "":
+		cfg.LocalRoots = filepath.SplitList(roots)
+	case cfg.Command == CmdStdio:
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("working directory: %w", err)
+		}
+		cfg.LocalRoots = []string{wd}
 	}
 	if !cfg.Sandbox && cfg.JFrog.URL == "" && cfg.JFrog.ArtifactoryURL == "" {
 		return nil, &UsageError{MissingURLMessage}

@@ -3,6 +3,7 @@ package config
 import (
 	"io"
 	"log/slog"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,6 +23,19 @@ func TestParse(t *testing.T) {
 		assert.Equal(t, "https://acme.jfrog.io", cfg.JFrog.URL)
 		assert.Equal(t, "t", cfg.JFrog.AccessToken)
 		assert.Equal(t, slog.LevelInfo, cfg.LogLevel)
+		wd, _ := os.Getwd()
+		assert.Equal(t, []string{wd}, cfg.LocalRoots, "stdio: the user's working directory")
+	})
+	t.Run("local roots", func(t *testing.T) {
+		cfg, err := Parse([]string{"http", "--sandbox"}, envOf(nil), io.Discard)
+		require.NoError(t, err)
+		assert.Empty(t, cfg.LocalRoots, "http: none by default")
+		cfg, err = Parse([]string{"--sandbox", "--local-roots", "/a:/b"}, envOf(nil), io.Discard)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"/a", "/b"}, cfg.LocalRoots)
+		cfg, err = Parse([]string{"--sandbox"}, envOf(map[string]string{"JFROG_MCP_LOCAL_ROOTS": "none"}), io.Discard)
+		require.NoError(t, err)
+		assert.Empty(t, cfg.LocalRoots)
 	})
 	t.Run("JF_ fallbacks", func(t *testing.T) {
 		cfg, err := Parse([]string{"stdio"}, envOf(map[string]string{"JF_URL": "https://x", "JF_ACCESS_TOKEN": "tok"}), io.Discard)

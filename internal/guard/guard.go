@@ -74,10 +74,15 @@ type Action struct {
 	Class Class  `json:"class"`
 	Repo  string `json:"repo,omitempty"`
 	Path  string `json:"path,omitempty"`
+	// Local is a file on the server's machine the call reads (ClassRead) or
+	// writes (ClassWrite); it must resolve inside the local roots.
+	Local string `json:"local,omitempty"`
 }
 
 func (a Action) String() string {
 	switch {
+	case a.Local != "":
+		return string(a.Class) + " local " + a.Local
 	case a.Repo == "":
 		return string(a.Class)
 	case a.Path == "":
@@ -115,6 +120,9 @@ type Config struct {
 	Toolsets []string
 	// DisabledTools are never registered nor allowed, whatever their toolset.
 	DisabledTools []string
+	// LocalRoots are the directories upload and download may use; none
+	// means no local file access.
+	LocalRoots LocalRoots
 	// Audit receives one record per decision; nil discards them.
 	Audit *slog.Logger
 }
@@ -122,6 +130,7 @@ type Config struct {
 // Guard is safe for concurrent use; it is immutable after New.
 type Guard struct {
 	mode     Mode
+	roots    LocalRoots
 	toolsets map[string]bool
 	disabled map[string]bool
 	audit    *slog.Logger
@@ -135,7 +144,7 @@ func New(cfg Config) (*Guard, error) {
 	if _, err := ParseMode(string(cfg.Mode)); err != nil {
 		return nil, err
 	}
-	g := &Guard{mode: cfg.Mode, toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit}
+	g := &Guard{mode: cfg.Mode, roots: cfg.LocalRoots, toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit}
 	if g.audit == nil {
 		g.audit = slog.New(slog.DiscardHandler)
 	}
@@ -194,6 +203,12 @@ func (g *Guard) decide(call Call) *Denied {
 			// A tool declaring nonsense is a bug; refusing is the safe side.
 			return &Denied{Reason: fmt.Sprintf("tool %s declared an unknown action class %q", call.Tool, a.Class)}
 		}
+		if a.Local != "" {
+			if _, err := g.roots.Resolve(a.Local); err != nil {
+				return err.(*Denied)
+			}
+			continue
+		}
 		if !g.mode.allows(a.Class) {
 			return &Denied{
 				Reason: fmt.Sprintf("%s is not allowed in %s mode", a, g.mode),
@@ -204,17 +219,22 @@ func (g *Guard) decide(call Call) *Denied {
 	return nil
 }
 
+// ResolveLocal returns the real path of a local file inside the roots, for
+// the handler that then opens it.
+func (g *Guard) ResolveLocal(p string) (string, error) { return g.roots.Resolve(p) }
+
 // Policy is the compact, agent-readable view of what the guard allows.
 type Policy struct {
 	Mode          Mode     `json:"mode"`
 	Toolsets      []string `json:"toolsets"`
 	AllowedClass  []Class  `json:"allowed_classes"`
 	DisabledTools []string `json:"disabled_tools,omitempty"`
+	LocalRoots    []string `json:"local_roots,omitempty"`
 }
 
 // Policy describes the effective policy.
 func (g *Guard) Policy() Policy {
-	p := Policy{Mode: g.mode}
+	p := Policy{Mode: g.mode, LocalRoots: g.roots}
 	for _, s := range Toolsets {
 		if g.toolsets[s] {
 			p.Toolsets = append(p.Toolsets, s)

@@ -1,0 +1,67 @@
+package guard
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLocalRoots(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "in.txt"), []byte("x"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("x"), 0o644))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "secret"), filepath.Join(root, "link")))
+	require.NoError(t, os.Symlink(outside, filepath.Join(root, "dirlink")))
+	roots, err := NewLocalRoots([]string{root})
+	require.NoError(t, err)
+	realRoot := roots[0]
+
+	ok := map[string]string{
+		"in.txt":                      filepath.Join(realRoot, "in.txt"),
+		filepath.Join(root, "in.txt"): filepath.Join(realRoot, "in.txt"),
+		"new-file.bin":                filepath.Join(realRoot, "new-file.bin"),
+		"sub/../in.txt":               filepath.Join(realRoot, "in.txt"),
+	}
+	for in, want := range ok {
+		got, err := roots.Resolve(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{
+		"../escape.txt",
+		filepath.Join(outside, "secret"),
+		"link",             // symlink to a file outside
+		"dirlink/secret",   // through a symlinked directory
+		"dirlink/new-file", // a new file under a symlinked directory
+		"/etc/passwd",
+		"in.txt\x00.png",
+		"no/such/dir/file",
+	} {
+		_, err := roots.Resolve(bad)
+		var d *Denied
+		assert.ErrorAs(t, err, &d, "%q must be refused", bad)
+	}
+
+	_, err = LocalRoots(nil).Resolve("in.txt")
+	assert.ErrorContains(t, err, "local file access is off")
+}
+
+func TestLocalActionsAreChecked(t *testing.T) {
+	root := t.TempDir()
+	roots, err := NewLocalRoots([]string{root})
+	require.NoError(t, err)
+	g, err := New(Config{Mode: ModeWrite, LocalRoots: roots})
+	require.NoError(t, err)
+	call := func(local string) error {
+		return g.Check(context.Background(), Call{Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
+			Actions: []Action{{Class: ClassWrite, Repo: "r", Path: "p"}, {Class: ClassRead, Local: local}}})
+	}
+	assert.NoError(t, call("a.bin"))
+	assert.Error(t, call("/etc/passwd"))
+	assert.Equal(t, []string{roots[0]}, g.Policy().LocalRoots)
+}
