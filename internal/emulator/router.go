@@ -116,6 +116,14 @@ func (e *Emulator) serveArtifactory(w http.ResponseWriter, r *http.Request, rest
 		e.handleRepositories(w, r, p, key)
 	case rest == "api/storage" || strings.HasPrefix(rest, "api/storage/"):
 		e.handleStorage(w, r, p, strings.TrimPrefix(strings.TrimPrefix(rest, "api/storage"), "/"))
+	case rest == "api/search/aql":
+		e.handleAQL(w, r, p)
+	case strings.HasPrefix(rest, "api/search/"):
+		e.handleSearch(w, r, p, strings.TrimPrefix(rest, "api/search/"))
+	case strings.HasPrefix(rest, "api/copy/"):
+		e.handleCopyMove(w, r, p, false, strings.TrimPrefix(rest, "api/copy/"))
+	case strings.HasPrefix(rest, "api/move/"):
+		e.handleCopyMove(w, r, p, true, strings.TrimPrefix(rest, "api/move/"))
 	case rest == "api" || strings.HasPrefix(rest, "api/"):
 		writeError(w, surfaceArtifactory, http.StatusNotFound, "Not Found")
 	case rest == "":
