@@ -30,6 +30,8 @@ const (
 	DefaultTimeout        = 30 * time.Second
 	DefaultMaxRetries     = 3
 	DefaultRetryBaseDelay = 200 * time.Millisecond
+	// DefaultMaxAQLResponseBytes is the default Config.MaxAQLResponseBytes.
+	DefaultMaxAQLResponseBytes = 64 << 20
 )
 
 // Config describes how to reach and authenticate to a JFrog Platform.
@@ -60,6 +62,9 @@ type Config struct {
 	// HTTPClient overrides the transport. It is shallow-copied so a redirect guard can
 	// be added without mutating the caller's client.
 	HTTPClient *http.Client
+	// MaxAQLResponseBytes caps how much of an AQL answer is read (default 64 MiB). AQL
+	// results are decoded in memory, and an unbounded find() can return gigabytes.
+	MaxAQLResponseBytes int64
 }
 
 // Client is a JFrog Platform client. It is safe for concurrent use.
@@ -81,6 +86,7 @@ type core struct {
 	logger     *slog.Logger
 	httpClient *http.Client
 	warnAPIKey *sync.Once // shared by WithAuth copies so the warning is logged once
+	maxAQL     int64
 }
 
 // New validates cfg and builds a Client. Errors name the environment variable that
@@ -102,6 +108,10 @@ func New(cfg Config) (*Client, error) {
 		baseDelay:  cfg.RetryBaseDelay,
 		logger:     cfg.Logger,
 		warnAPIKey: new(sync.Once),
+		maxAQL:     cfg.MaxAQLResponseBytes,
+	}
+	if c.maxAQL <= 0 {
+		c.maxAQL = DefaultMaxAQLResponseBytes
 	}
 	if c.userAgent == "" {
 		c.userAgent = buildinfo.UserAgent()

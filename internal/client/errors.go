@@ -36,6 +36,9 @@ type APIError struct {
 
 	body string // capped raw body, for substring checks such as "No properties could be found"
 	err  error  // underlying transport error, for Status 0
+	// attempts is how many times the request was sent; > 1 means an earlier attempt
+	// may have taken effect without its answer being seen.
+	attempts int
 }
 
 // Error formats the error as "<surface> <method> <path>: <status> [<code>]: <message>".
@@ -117,15 +120,17 @@ func retryableStatus(status int) bool {
 
 // errorBody is the union of the three surfaces' error shapes (reference §1.5):
 // Artifactory {"errors":[{"status":404,"message":..}]}, Access
-// {"errors":[{"code":"BAD_REQUEST","message":..}]}, Xray {"error":..} or {"info":..}.
+// {"errors":[{"code":"BAD_REQUEST","message":..}]}, Xray {"error":..} or {"info":..},
+// and Artifactory copy/move {"messages":[{"level":"ERROR","message":..}]}.
 type errorBody struct {
 	Errors []struct {
 		Code    json.RawMessage `json:"code"`
 		Message string          `json:"message"`
 	} `json:"errors"`
-	Error   json.RawMessage `json:"error"`
-	Info    json.RawMessage `json:"info"`
-	Message string          `json:"message"`
+	Messages []Message       `json:"messages"`
+	Error    json.RawMessage `json:"error"`
+	Info     json.RawMessage `json:"info"`
+	Message  string          `json:"message"`
 }
 
 // newAPIError builds an APIError from a status and a capped body.
@@ -167,6 +172,9 @@ func parseErrorBody(body []byte) (code, msg string) {
 		if len(msgs) > 0 {
 			return code, strings.Join(msgs, "; ")
 		}
+		if m := levelMessages(eb.Messages); m != "" {
+			return code, m
+		}
 		for _, raw := range []json.RawMessage{eb.Error, eb.Info} {
 			if s := rawString(raw); s != "" {
 				return code, s
@@ -181,6 +189,25 @@ func parseErrorBody(body []byte) (code, msg string) {
 		return "", ""
 	}
 	return "", truncate(trimmed, maxMessage)
+}
+
+// levelMessages joins copy/move messages: the ERROR-level ones when there are any
+// (the INFO lines around them only repeat what was attempted), else all of them.
+func levelMessages(ms []Message) string {
+	var errs, all []string
+	for _, m := range ms {
+		if m.Message == "" {
+			continue
+		}
+		all = append(all, m.Message)
+		if strings.EqualFold(m.Level, "error") {
+			errs = append(errs, m.Message)
+		}
+	}
+	if len(errs) > 0 {
+		return strings.Join(errs, "; ")
+	}
+	return strings.Join(all, "; ")
 }
 
 // rawString renders a JSON value as text: strings unquoted, numbers and objects as-is

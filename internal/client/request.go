@@ -177,6 +177,7 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 			apiErr = newAPIError(r.Surface, method, path, resp.StatusCode, body)
 		}
 
+		apiErr.attempts = attempt + 1
 		if !apiErr.Retryable || !retriable || !replayable || attempt >= c.maxRetries {
 			return nil, apiErr
 		}

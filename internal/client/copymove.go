@@ -1,0 +1,93 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// ItemRef names an item: a repository key and a path inside it ("" is the root).
+type ItemRef struct{ Repo, Path string }
+
+// Message is one line of a copy or move answer.
+type Message struct {
+	Level   string `json:"level"`
+	Message string `json:"message"`
+}
+
+// MoveCopyResult is the answer of api/copy and api/move.
+type MoveCopyResult struct {
+	Messages []Message `json:"messages"`
+}
+
+// Copy calls POST api/copy/<src>?to=/<dstRepo>/<dstPath>&dry=0|1 and expects 200. As on
+// a file system, copying onto an existing folder puts the source inside it. A failure
+// is an APIError whose message carries the server's messages. It is never retried:
+// a replay after an unseen success could copy into the copy.
+func (a *Artifactory) Copy(ctx context.Context, src, dst ItemRef, dryRun bool) (*MoveCopyResult, error) {
+	return a.moveOrCopy(ctx, "copy", src, dst, dryRun)
+}
+
+// Move is Copy for api/move: the source is removed once the target is written. Move is
+// supported from local repositories only.
+func (a *Artifactory) Move(ctx context.Context, src, dst ItemRef, dryRun bool) (*MoveCopyResult, error) {
+	return a.moveOrCopy(ctx, "move", src, dst, dryRun)
+}
+
+func (a *Artifactory) moveOrCopy(ctx context.Context, op string, src, dst ItemRef, dryRun bool) (*MoveCopyResult, error) {
+	p, err := storagePath(src.Repo, src.Path) // same shape: <repo>[/<path>]
+	if err != nil {
+		return nil, err
+	}
+	p = "api/" + op + strings.TrimPrefix(p, "api/storage")
+	to, err := destination(dst)
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{"to": {to}, "dry": {"0"}}
+	if dryRun {
+		q.Set("dry", "1")
+	}
+	// POST is not idempotent, so the core does not retry it; NoRetry makes that explicit.
+	req := Request{Surface: SurfaceArtifactory, Method: http.MethodPost, Path: p, Query: q, NoRetry: true}
+	var out MoveCopyResult
+	if err := a.c.doJSON(ctx, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// destination renders the to= value "/<repo>/<path>" (documented form; url.Values
+// escapes it as JCG does). Unlike EscapePath, which can keep ".." as a literal name in
+// a path segment, the query value is decoded before use, so ".." is refused outright.
+func destination(dst ItemRef) (string, error) {
+	repo := strings.Trim(dst.Repo, "/ ")
+	if repo == "" || strings.Contains(repo, "/") {
+		return "", errors.New("client: destination repository key is empty or contains '/'")
+	}
+	parts := []string{"", repo}
+	for _, seg := range strings.Split(dst.Path, "/") {
+		switch seg {
+		case "", ".":
+			continue
+		case "..":
+			return "", errors.New("client: destination path must not contain '..'")
+		}
+		parts = append(parts, seg)
+	}
+	return strings.Join(parts, "/"), nil
+}
+
+// Errors returns the text of the ERROR-level messages (the level is matched without
+// regard to case; JFrog's samples use both "ERROR" and "error").
+func (r *MoveCopyResult) Errors() []string {
+	var out []string
+	for _, m := range r.Messages {
+		if strings.EqualFold(m.Level, "error") {
+			out = append(out, m.Message)
+		}
+	}
+	return out
+}

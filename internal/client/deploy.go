@@ -1,0 +1,124 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// DeployRequest describes one artifact upload (PUT /<repo>/<path>, reference §2.2).
+type DeployRequest struct {
+	Repo, Path string
+	// Body is streamed as-is, never buffered. net/http closes it when it is an
+	// io.Closer. It may be nil when ChecksumOnly is set or GetBody is given.
+	Body io.Reader
+	// Size is sent as Content-Length when ≥ 0, so large uploads are not chunked and a
+	// body shorter than announced fails instead of storing a truncated file. -1 means
+	// unknown (chunked). 0 sends an empty body.
+	Size int64
+	// Checksums are sent as X-Checksum-Sha1/-Sha256/-Md5 when set; Artifactory answers
+	// 409 when the content does not match them.
+	Checksums Checksums
+	// Properties are attached as matrix parameters (;k=v), keys sorted.
+	Properties map[string][]string
+	// ChecksumOnly asks Artifactory to link an already stored binary with these
+	// checksums (X-Checksum-Deploy: true) without sending content. An unknown checksum
+	// answers 404; the caller then deploys again with the body.
+	ChecksumOnly bool
+	// GetBody reopens the content. When set, a failed PUT (429, 502-504, connection
+	// reset) is retried; without it a PUT with a body is never replayed, because a
+	// half-read stream cannot be rewound.
+	GetBody func() (io.ReadCloser, error)
+}
+
+// DeployResult is Artifactory's ItemCreated answer. Size is a decimal string on the
+// wire, as in storage info; Path starts with '/'.
+type DeployResult struct {
+	Repo              string    `json:"repo"`
+	Path              string    `json:"path"`
+	Created           string    `json:"created"`
+	CreatedBy         string    `json:"createdBy"`
+	DownloadURI       string    `json:"downloadUri"`
+	MimeType          string    `json:"mimeType"`
+	Size              string    `json:"size"`
+	Checksums         Checksums `json:"checksums"`
+	OriginalChecksums Checksums `json:"originalChecksums"`
+	URI               string    `json:"uri"`
+}
+
+// Deploy uploads one file and expects 201. See DeployRequest for checksum-only deploys,
+// retries and Content-Length.
+func (a *Artifactory) Deploy(ctx context.Context, dr DeployRequest) (*DeployResult, error) {
+	p, err := repoItemPath(dr.Repo, dr.Path)
+	if err != nil {
+		return nil, err
+	}
+	h := checksumHeaders(dr.Checksums)
+	req := Request{Surface: SurfaceArtifactory, Method: http.MethodPut, Path: p + encodeMatrixParams(dr.Properties), Header: h}
+	switch {
+	case dr.ChecksumOnly:
+		if dr.Checksums == (Checksums{}) {
+			return nil, errors.New("client: checksum-only deploy needs at least one checksum")
+		}
+		h.Set("X-Checksum-Deploy", "true")
+		req.Body = http.NoBody // JCG sends none; a stray body would be ignored anyway
+	case dr.Size == 0:
+		req.Body = http.NoBody
+	case dr.Body == nil && dr.GetBody == nil:
+		return nil, errors.New("client: deploy needs a body, GetBody or ChecksumOnly")
+	default:
+		req.Body, req.GetBody = dr.Body, dr.GetBody
+		if dr.Size > 0 {
+			req.ContentLength = dr.Size
+		}
+	}
+	var out DeployResult
+	if err := a.c.doJSON(ctx, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// checksumHeaders builds the X-Checksum-* request headers. SHA-256 goes both in its
+// own header (documented) and in the generic X-Checksum, which is where JCG sends it
+// and which servers resolve by length; the values are equal, so they cannot disagree.
+func checksumHeaders(c Checksums) http.Header {
+	h := http.Header{}
+	set := func(name, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			h.Set(name, v)
+		}
+	}
+	set("X-Checksum-Sha1", c.SHA1)
+	set("X-Checksum-Sha256", c.SHA256)
+	set("X-Checksum", c.SHA256)
+	set("X-Checksum-Md5", c.MD5)
+	return h
+}
+
+// repoItemPath builds the escaped <repo>/<path> of an item (deploy, download, delete).
+// The path must name an item below the repository root: these endpoints on the bare
+// repository would list, or delete, the whole repository.
+func repoItemPath(repo, path string) (string, error) {
+	repo = strings.Trim(repo, "/ ")
+	if repo == "" {
+		return "", errors.New("client: repository key is empty")
+	}
+	if addressesRoot(path) {
+		return "", errors.New("client: item path is empty (it would address the repository root)")
+	}
+	return escapeSegment(repo) + "/" + EscapePath(path), nil
+}
+
+// addressesRoot reports a path with no real segment: only slashes, "." and blanks.
+// A blank segment is refused too: servers may trim it, and then "/ " would be the root.
+func addressesRoot(path string) bool {
+	for _, seg := range strings.Split(path, "/") {
+		if s := strings.TrimSpace(seg); s != "" && s != "." {
+			return false
+		}
+	}
+	return true
+}
