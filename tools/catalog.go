@@ -7,5 +7,14 @@ func All() []Definition {
 		getPlatformInfo,
 		listRepositories,
 		getArtifactInfo,
+		searchArtifacts,
+		runAQL,
+		downloadArtifact,
+		uploadArtifact,
+		setArtifactProperties,
+		deleteArtifactProperties,
+		copyArtifacts,
+		moveArtifacts,
+		deleteArtifact,
 	}
 }

@@ -38,6 +38,9 @@ type Error struct {
 	Status    int    `json:"status,omitempty"`
 	Retryable bool   `json:"retryable"`
 	Hint      string `json:"hint,omitempty"`
+	// Details carry what the agent needs to judge the failure, e.g. the
+	// checksums that did not match.
+	Details any `json:"details,omitempty"`
 }
 
 func (e *Error) Error() string {

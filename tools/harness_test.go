@@ -33,7 +33,9 @@ type harness struct {
 type harnessOpts struct {
 	mode   guard.Mode
 	token  string // upstream token; default the emulator's admin token
+	user   string // or: act upstream as this seeded user
 	budget int
+	roots  []string // local roots for upload/download
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -42,6 +44,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	if o.mode == "" {
 		o.mode = guard.ModeWrite
 	}
+	if o.user != "" {
+		tok, err := emu.Emu.MintToken(o.user)
+		require.NoError(t, err)
+		o.token = tok
+	}
 	if o.token == "" {
 		o.token = emu.AdminToken
 	}
@@ -49,7 +56,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, err := client.New(client.Config{URL: emu.URL, AccessToken: o.token, Logger: logger, RetryBaseDelay: time.Millisecond})
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Mode: o.mode, Audit: logger})
+	roots, err := guard.NewLocalRoots(o.roots)
+	require.NoError(t, err)
+	g, err := guard.New(guard.Config{Mode: o.mode, LocalRoots: roots, Audit: logger})
 	require.NoError(t, err)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
 

@@ -35,11 +35,20 @@ var reflector = jsonschema.Reflector{
 	},
 }
 
+// outputReflector differs in one way: every field without omitempty is
+// required, so a client validating structuredContent catches a missing
+// field, not only a wrong type.
+var outputReflector = func() jsonschema.Reflector {
+	r := reflector
+	r.RequiredFromJSONSchemaTags = false
+	return r
+}()
+
 // schemaFor reflects T into a JSON object schema. It panics on anything that is
 // not an object schema: a tool with a non-object input schema makes some SDKs
 // reject the whole tools list, so that must never ship.
-func schemaFor[T any]() json.RawMessage {
-	s := reflector.Reflect(new(T))
+func schemaFor[T any](r *jsonschema.Reflector) json.RawMessage {
+	s := r.Reflect(new(T))
 	s.Version = ""
 	if s.Type != "object" {
 		panic(fmt.Sprintf("schema of %T is %q, want an object", *new(T), s.Type))

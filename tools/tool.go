@@ -96,7 +96,7 @@ func Define[In, Out any](t Tool[In, Out]) Definition {
 	case t.Handle == nil:
 		fail("no handler")
 	}
-	in, out := schemaFor[In](), schemaFor[Out]()
+	in, out := schemaFor[In](&reflector), schemaFor[Out](&outputReflector)
 	return &definition[In, Out]{t: t, in: in, out: out, validator: newInputValidator(t.Name, in)}
 }
 

@@ -1,0 +1,157 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// maxAQLLimit is the most rows run_aql returns in one call.
+const maxAQLLimit = 1000
+
+// RunAQLIn is a raw AQL query.
+type RunAQLIn struct {
+	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}}).include(\"repo\"\\,\"path\"\\,\"name\"\\,\"size\")"`
+	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows to return; a larger .limit() in the query is lowered to it"`
+
+	parsed *aql.Query
+}
+
+// Validate parses the query: a syntax error is the agent's to fix, with the
+// position Artifactory would report.
+func (in *RunAQLIn) Validate() error {
+	q, err := aql.Parse(in.Query)
+	var se *aql.SyntaxError
+	if errors.As(err, &se) {
+		return Errorf(CodeInvalidArgument, "fix the query; search_artifacts returns working AQL to start from", "%s", se.Message)
+	}
+	if err != nil {
+		return err
+	}
+	if q.Domain != aql.DomainItems {
+		return Errorf(CodeInvalidArgument, "write items.find(...)", "only the items domain is supported, not %s", q.Domain)
+	}
+	in.parsed = q
+	return nil
+}
+
+// AQLRange is Artifactory's description of the rows returned.
+type AQLRange struct {
+	StartPos int64  `json:"start_pos"`
+	EndPos   int64  `json:"end_pos"`
+	Total    int64  `json:"total"`
+	Limit    *int64 `json:"limit,omitempty"`
+}
+
+// AQLResult is the result of run_aql: rows as JSON objects, parsed once.
+type AQLResult struct {
+	List[map[string]any]
+	AQL   string   `json:"aql" jsonschema:"description=The query as run\\, after the limit was enforced"`
+	Range AQLRange `json:"range"`
+	Notes []string `json:"notes,omitempty"`
+}
+
+var runAQL = Define(Tool[RunAQLIn, AQLResult]{
+	Name:    "run_aql",
+	Title:   "Run AQL",
+	Toolset: "artifacts",
+	Class:   guard.ClassRead,
+	Hints:   ReadHints,
+	Description: "Run an Artifactory Query Language query on the items domain and get the rows as JSON. A row limit is always enforced. " +
+		"Use it for what search_artifacts cannot express (e.g. $or, $nmatch, property criteria on several keys).",
+	Actions: func(in *RunAQLIn) []guard.Action {
+		repos, bounded := in.parsed.Repos()
+		if !bounded || len(repos) == 0 {
+			return []guard.Action{{Class: guard.ClassRead}}
+		}
+		as := make([]guard.Action, 0, len(repos))
+		for _, r := range repos {
+			as = append(as, guard.Action{Class: guard.ClassRead, Repo: r.Key})
+		}
+		return as
+	},
+	ErrorHints: ErrorHints{CodeInvalidArgument: "Artifactory refused the query: fix it as the message says"},
+	Handle:     runAQLHandler,
+	Summary: func(in *RunAQLIn, out *AQLResult) string {
+		return fmt.Sprintf("%d rows", len(out.Items))
+	},
+})
+
+func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, error) {
+	q := in.parsed
+	limit := int64(limitOr(in.Limit, 100))
+	out := &AQLResult{}
+	if q.Offset != nil {
+		out.Offset = int(*q.Offset)
+	}
+	// Artifactory refuses .limit() (and sort/offset) when the include names
+	// fields of another domain, e.g. "property". Then the cap is applied here
+	// to the rows that come back instead.
+	serverLimit := !includesOtherDomain(q.Include)
+	if serverLimit {
+		switch {
+		case q.Limit == nil:
+			out.Notes = append(out.Notes, fmt.Sprintf("added .limit(%d)", limit))
+		case *q.Limit > limit:
+			out.Notes = append(out.Notes, fmt.Sprintf("lowered .limit(%d) to %d", *q.Limit, limit))
+		default:
+			limit = *q.Limit
+		}
+		plusOne := limit + 1 // one more row says whether there is a next page
+		q.Limit = &plusOne
+	} else {
+		out.Notes = append(out.Notes, fmt.Sprintf("the query includes fields of another domain, so Artifactory allows no .limit(); rows past %d are dropped here", limit))
+	}
+	res, err := d.Client.Artifactory.AQL(ctx, q.String())
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]map[string]any, 0, min(len(res.Results), int(limit)))
+	for i, raw := range res.Results {
+		if int64(i) >= limit {
+			break
+		}
+		var row map[string]any
+		if err := json.Unmarshal(raw, &row); err != nil {
+			return nil, fmt.Errorf("decode AQL row: %w", err)
+		}
+		rows = append(rows, row)
+	}
+	out.Items = rows
+	if int64(len(res.Results)) > limit {
+		next := out.Offset + len(rows)
+		out.HasMore, out.NextOffset = true, &next
+		if !serverLimit {
+			out.Truncated = true
+			out.Hint = "narrow the query: more rows matched than the limit"
+		}
+	}
+	if serverLimit {
+		q.Limit = &limit // show the query an agent can rerun, without our +1
+	}
+	out.AQL = q.String()
+	// The range describes the rows returned here, which may be fewer than
+	// Artifactory sent (the +1 row, or a cap applied here).
+	start := int64(out.Offset)
+	out.Range = AQLRange{StartPos: start, EndPos: start + int64(len(rows)), Total: int64(len(rows))}
+	if serverLimit {
+		out.Range.Limit = &limit
+	}
+	return out, nil
+}
+
+// includesOtherDomain reports an include of property or stat fields, which
+// rules out sort, offset and limit.
+func includesOtherDomain(include []string) bool {
+	for _, f := range include {
+		if f == "*" || aql.IsItemField(f) {
+			continue
+		}
+		return true
+	}
+	return false
+}

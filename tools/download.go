@@ -1,0 +1,174 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"unicode/utf8"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// maxInlineDownload caps text returned in the result: it lands in the
+// model's context.
+const maxInlineDownload = 64 << 10
+
+// DownloadIn names an artifact and where it goes.
+type DownloadIn struct {
+	Repo      string `json:"repo" jsonschema:"required,minLength=1"`
+	Path      string `json:"path" jsonschema:"required,minLength=1,description=Path of the file inside the repository"`
+	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Save to this file on the server's machine (inside the allowed local roots); without it text up to 64 KiB is returned inline"`
+	Overwrite bool   `json:"overwrite,omitempty" jsonschema:"description=Replace an existing local file"`
+}
+
+// Validate normalises the repository path.
+func (in *DownloadIn) Validate() error {
+	p, err := cleanItemPath(in.Path)
+	if err != nil {
+		return err
+	}
+	if p == "" {
+		return Errorf(CodeInvalidArgument, "name a file; get_artifact_info lists a folder", "path is empty")
+	}
+	in.Path = p
+	return nil
+}
+
+// DownloadResult is a saved file or inline text.
+type DownloadResult struct {
+	Repo      string    `json:"repo"`
+	Path      string    `json:"path"`
+	Size      int64     `json:"size"`
+	Checksums Checksums `json:"checksums"`
+	Verified  bool      `json:"verified" jsonschema:"description=The sha256 of the bytes received equals JFrog's"`
+	LocalPath string    `json:"local_path,omitempty"`
+	Text      string    `json:"text,omitempty" jsonschema:"description=The content\\, when returned inline"`
+}
+
+var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
+	Name:    "download_artifact",
+	Title:   "Download artifact",
+	Toolset: "artifacts",
+	Class:   guard.ClassRead,
+	Hints:   ReadHints,
+	Description: "Download one artifact: to a local file (streamed, sha256-verified, written atomically) or, for text up to 64 KiB, inline in the result.",
+	Actions: func(in *DownloadIn) []guard.Action {
+		as := []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
+		if in.LocalPath != "" {
+			as = append(as, guard.Action{Class: guard.ClassWrite, Local: in.LocalPath})
+		}
+		return as
+	},
+	ErrorHints: ErrorHints{CodeNotFound: "no such file: check the path with get_artifact_info on its folder, or search_artifacts by name"},
+	Handle:     download,
+	Summary: func(in *DownloadIn, out *DownloadResult) string {
+		if out.LocalPath != "" {
+			return fmt.Sprintf("saved %s/%s to %s (%d bytes, sha256 verified)", out.Repo, out.Path, out.LocalPath, out.Size)
+		}
+		return fmt.Sprintf("%s/%s: %d bytes of text", out.Repo, out.Path, out.Size)
+	},
+})
+
+func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, error) {
+	var target string
+	if in.LocalPath != "" {
+		p, err := d.Guard.ResolveLocal(in.LocalPath)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Lstat(p); err == nil && !in.Overwrite {
+			return nil, Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another local_path", "local file %s already exists", p)
+		}
+		target = p
+	}
+	dl, err := d.Client.Artifactory.Download(ctx, in.Repo, in.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer dl.Body.Close()
+	out := &DownloadResult{Repo: in.Repo, Path: in.Path, Size: dl.Size}
+	if target == "" {
+		return inlineText(out, dl.Body, dl.Checksums.SHA256)
+	}
+	if err := saveVerified(target, dl.Body, dl.Checksums.SHA256, out); err != nil {
+		return nil, err
+	}
+	out.LocalPath = target
+	return out, nil
+}
+
+// saveVerified streams body into a temporary file next to target, checks its
+// sha256 against JFrog's, and only then renames it into place: a failed or
+// corrupt download never leaves a partial file under the real name.
+func saveVerified(target string, body io.Reader, want string, out *DownloadResult) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".part-*")
+	if err != nil {
+		return fmt.Errorf("create temporary file: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	h := newHasher()
+	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), body, make([]byte, 1<<20))
+	if err != nil {
+		return fmt.Errorf("download to %s: %w", target, err)
+	}
+	out.Size, out.Checksums = n, h.sums()
+	if want == "" {
+		return Errorf(CodeUpstreamUnavailable, "retry; if it persists the artifact has no sha256 in JFrog", "JFrog sent no sha256 to verify the download against")
+	}
+	if out.Checksums.SHA256 != want {
+		e := Errorf(CodeUpstreamUnavailable, "retry the download", "the downloaded bytes do not match JFrog's sha256; nothing was saved")
+		e.Retryable, e.Details = true, map[string]string{"expected_sha256": want, "received_sha256": out.Checksums.SHA256}
+		return e
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), target); err != nil {
+		return fmt.Errorf("rename into %s: %w", target, err)
+	}
+	out.Verified = true
+	return nil
+}
+
+// inlineText returns small text content in the result, verified.
+func inlineText(out *DownloadResult, body io.Reader, want string) (*DownloadResult, error) {
+	if out.Size > maxInlineDownload {
+		return nil, Errorf(CodeInvalidArgument, "pass local_path to save it to a file", "%s/%s is %d bytes, over the %d-byte inline limit", out.Repo, out.Path, out.Size, maxInlineDownload)
+	}
+	b, err := io.ReadAll(io.LimitReader(body, maxInlineDownload+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s/%s: %w", out.Repo, out.Path, err)
+	}
+	if len(b) > maxInlineDownload {
+		return nil, Errorf(CodeInvalidArgument, "pass local_path to save it to a file", "%s/%s is over the %d-byte inline limit", out.Repo, out.Path, maxInlineDownload)
+	}
+	if !utf8.Valid(b) || containsNUL(b) {
+		return nil, Errorf(CodeInvalidArgument, "binary content is not returned inline: pass local_path to save it to a file", "%s/%s is binary", out.Repo, out.Path)
+	}
+	out.Size, out.Checksums = int64(len(b)), hashBytes(b)
+	if want != "" && out.Checksums.SHA256 != want {
+		return nil, Errorf(CodeUpstreamUnavailable, "retry the download", "the downloaded bytes do not match JFrog's sha256")
+	}
+	out.Verified = want != ""
+	out.Text = string(b)
+	return out, nil
+}
+
+func containsNUL(b []byte) bool {
+	for _, c := range b {
+		if c == 0 {
+			return true
+		}
+	}
+	return false
+}

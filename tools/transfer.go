@@ -1,0 +1,294 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+const (
+	// maxInlineUpload caps content_text / content_base64: inline content sits
+	// in the model's context and in memory, a file does not.
+	maxInlineUpload = 8 << 20
+	// checksumDeployMin is where trying a checksum deploy first starts to pay
+	// off (JFrog's own client uses the same threshold).
+	checksumDeployMin = 10 << 10
+)
+
+// UploadIn is one artifact to deploy, from exactly one source.
+type UploadIn struct {
+	Repo          string     `json:"repo" jsonschema:"required,minLength=1,description=Target repository key"`
+	Path          string     `json:"path" jsonschema:"required,minLength=1,description=Target path inside the repository\\, including the file name"`
+	LocalPath     string     `json:"local_path,omitempty" jsonschema:"description=A file on the server's machine\\, inside the allowed local roots"`
+	ContentText   string     `json:"content_text,omitempty" jsonschema:"description=The content as UTF-8 text (up to 8 MiB)"`
+	ContentBase64 string     `json:"content_base64,omitempty" jsonschema:"description=The content base64-encoded (up to 8 MiB decoded)"`
+	Properties    Properties `json:"properties,omitempty" jsonschema:"description=Properties to set on the artifact: key -> value or [values]"`
+	BuildName     string     `json:"build_name,omitempty" jsonschema:"description=Adds build.name\\, build.number and build.timestamp"`
+	BuildNumber   string     `json:"build_number,omitempty"`
+	Overwrite     bool       `json:"overwrite,omitempty" jsonschema:"description=Replace an existing artifact with different content"`
+
+	content []byte // decoded inline content
+}
+
+// Validate enforces one source, a file path and complete build info.
+func (in *UploadIn) Validate() error {
+	sources := 0
+	for _, s := range []string{in.LocalPath, in.ContentText, in.ContentBase64} {
+		if s != "" {
+			sources++
+		}
+	}
+	if sources != 1 {
+		return Errorf(CodeInvalidArgument, "give local_path for a file, content_text for text or content_base64 for small binaries",
+			"exactly one of local_path, content_text, content_base64 is required (got %d)", sources)
+	}
+	if strings.HasSuffix(in.Path, "/") {
+		return Errorf(CodeInvalidArgument, "include the file name, e.g. dir/app-1.0.jar", "path %q names a folder", in.Path)
+	}
+	p, err := cleanItemPath(in.Path)
+	if err != nil {
+		return err
+	}
+	if p == "" {
+		return Errorf(CodeInvalidArgument, "", "path is empty")
+	}
+	in.Path = p
+	if (in.BuildName == "") != (in.BuildNumber == "") {
+		return Errorf(CodeInvalidArgument, "", "build_name and build_number go together")
+	}
+	if err := in.Properties.validate(); err != nil {
+		return err
+	}
+	switch {
+	case in.ContentText != "":
+		in.content = []byte(in.ContentText)
+	case in.ContentBase64 != "":
+		b, err := base64.StdEncoding.DecodeString(in.ContentBase64)
+		if err != nil {
+			return Errorf(CodeInvalidArgument, "encode with standard base64 (RFC 4648, with padding)", "content_base64 is not valid base64: %v", err)
+		}
+		in.content = b
+	}
+	if len(in.content) > maxInlineUpload {
+		return Errorf(CodeInvalidArgument, "write the content to a file and pass local_path", "inline content is %d bytes, over the %d-byte limit", len(in.content), maxInlineUpload)
+	}
+	return nil
+}
+
+// UploadResult says what was deployed and whether JFrog stored exactly it.
+type UploadResult struct {
+	Repo               string              `json:"repo"`
+	Path               string              `json:"path"`
+	Size               int64               `json:"size"`
+	Checksums          Checksums           `json:"checksums"`
+	Verified           bool                `json:"verified" jsonschema:"description=JFrog's checksums of the stored artifact equal the ones computed here"`
+	DeployedByChecksum bool                `json:"deployed_by_checksum" jsonschema:"description=JFrog already had the content\\, so no bytes were sent"`
+	Unchanged          bool                `json:"unchanged,omitempty" jsonschema:"description=The same content was already at this path"`
+	DownloadURI        string              `json:"download_uri,omitempty"`
+	Properties         map[string][]string `json:"properties,omitempty"`
+}
+
+var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
+	Name:    "upload_artifact",
+	Title:   "Upload artifact",
+	Toolset: "artifacts",
+	Class:   guard.ClassWrite,
+	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Deploy one artifact to Artifactory from a local file, text or base64, with properties and optional build info. " +
+		"Streams files, deploys by checksum when JFrog already has the content, and verifies the stored checksums. " +
+		"An existing artifact with different content is a conflict unless overwrite is true.",
+	Actions: func(in *UploadIn) []guard.Action {
+		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
+		if in.Overwrite {
+			as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path})
+		}
+		if in.LocalPath != "" {
+			as = append(as, guard.Action{Class: guard.ClassRead, Local: in.LocalPath})
+		}
+		return as
+	},
+	ErrorHints: ErrorHints{
+		CodeNotFound:         "no such repository: call list_repositories",
+		CodePermissionDenied: "the JFrog user may not deploy here; pick a repository it can write to",
+		CodeConflict:         "an artifact with other content is at this path: pass overwrite: true to replace it, or choose another path",
+	},
+	Handle: upload,
+	Summary: func(in *UploadIn, out *UploadResult) string {
+		how := "uploaded"
+		switch {
+		case out.Unchanged:
+			how = "already there, unchanged"
+		case out.DeployedByChecksum:
+			how = "deployed by checksum (no bytes sent)"
+		}
+		return fmt.Sprintf("%s/%s: %d bytes, %s, verified", out.Repo, out.Path, out.Size, how)
+	},
+})
+
+// source is what is being uploaded: a file opened anew for each pass, or bytes.
+type source struct {
+	path    string
+	content []byte
+	size    int64
+}
+
+func (s source) open() (io.ReadCloser, error) {
+	if s.path == "" {
+		return io.NopCloser(bytes.NewReader(s.content)), nil
+	}
+	return os.Open(s.path)
+}
+
+// sha256 reads a file source once for its sha256, which a checksum deploy
+// needs before anything is sent. Inline content gets all three at once.
+func (s source) checksums() (Checksums, error) {
+	if s.path == "" {
+		return hashBytes(s.content), nil
+	}
+	f, err := s.open()
+	if err != nil {
+		return Checksums{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.CopyBuffer(h, f, make([]byte, 1<<20)); err != nil {
+		return Checksums{}, fmt.Errorf("read %s: %w", s.path, err)
+	}
+	return Checksums{SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
+	src := source{content: in.content, size: int64(len(in.content))}
+	if in.LocalPath != "" {
+		p, err := d.Guard.ResolveLocal(in.LocalPath)
+		if err != nil {
+			return nil, err
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, Errorf(CodeInvalidArgument, "check local_path", "cannot read %s: %v", in.LocalPath, err)
+		}
+		if !st.Mode().IsRegular() {
+			return nil, Errorf(CodeInvalidArgument, "give a regular file", "%s is not a regular file", in.LocalPath)
+		}
+		src.path, src.size = p, st.Size()
+	}
+	// A checksum deploy needs the sha256 before anything is sent, so a file is
+	// read once for it; sha1 and md5 are computed while the bytes go out.
+	// The sha256 also goes out as a header, so JFrog refuses (409) content
+	// that changed between the two reads.
+	sums, err := src.checksums()
+	if err != nil {
+		return nil, err
+	}
+
+	art := d.Client.Artifactory
+	existing, err := art.Head(ctx, in.Repo, in.Path)
+	switch {
+	case client.IsNotFound(err):
+	case err != nil:
+		return nil, err
+	case existing.Checksums.SHA256 == sums.SHA256 && len(in.Properties) == 0 && in.BuildName == "":
+		return &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size, Checksums: sums, Verified: true, Unchanged: true,
+			DownloadURI: d.Client.BaseURL(client.SurfaceArtifactory) + "/" + client.EscapePath(in.Repo, in.Path)}, nil
+	case existing.Checksums.SHA256 != sums.SHA256 && !in.Overwrite:
+		e := Errorf(CodeConflict, "", "%s/%s already exists with other content (sha256 %s)", in.Repo, in.Path, existing.Checksums.SHA256)
+		e.Details = map[string]string{"existing_sha256": existing.Checksums.SHA256, "new_sha256": sums.SHA256}
+		return nil, e
+	}
+
+	props := in.Properties.plain()
+	if in.BuildName != "" {
+		props["build.name"] = []string{in.BuildName}
+		props["build.number"] = []string{in.BuildNumber}
+		props["build.timestamp"] = []string{strconv.FormatInt(time.Now().UnixMilli(), 10)}
+	}
+	req := client.DeployRequest{
+		Repo: in.Repo, Path: in.Path, Size: src.size, Properties: props,
+		Checksums: client.Checksums{SHA256: sums.SHA256},
+	}
+	out := &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size}
+	if len(props) > 0 {
+		out.Properties = props
+	}
+
+	var res *client.DeployResult
+	if src.size >= checksumDeployMin {
+		req.ChecksumOnly = true
+		res, err = art.Deploy(ctx, req)
+		if err == nil {
+			out.DeployedByChecksum = true
+		} else if !client.IsNotFound(err) {
+			return nil, err
+		}
+		req.ChecksumOnly = false
+	}
+	if res == nil {
+		if res, err = deployBody(ctx, art, req, src, &sums); err != nil {
+			return nil, err
+		}
+	}
+	out.DownloadURI = res.DownloadURI
+	got := Checksums{SHA256: res.Checksums.SHA256, SHA1: res.Checksums.SHA1, MD5: res.Checksums.MD5}
+	out.Checksums = sums
+	// After a checksum deploy only the sha256 was computed here: the other
+	// two are JFrog's, vouched for by the matching sha256.
+	if out.Checksums.SHA1 == "" {
+		out.Checksums.SHA1, out.Checksums.MD5 = got.SHA1, got.MD5
+	}
+	if got.SHA256 != sums.SHA256 || (got.SHA1 != "" && got.SHA1 != out.Checksums.SHA1) || (got.MD5 != "" && got.MD5 != out.Checksums.MD5) {
+		e := Errorf(CodeUpstreamUnavailable, "the stored artifact may be corrupt: upload it again with overwrite: true, then check it with get_artifact_info",
+			"JFrog reports checksums for %s/%s that differ from the uploaded content", in.Repo, in.Path)
+		e.Retryable = true
+		e.Details = map[string]any{"verified": false, "sent": out.Checksums, "stored": got}
+		return nil, e
+	}
+	out.Verified = true
+	return out, nil
+}
+
+// deployBody uploads the content, hashing it on the way out so the file is
+// not read a third time; sums gains the sha1 and md5 of what was sent.
+func deployBody(ctx context.Context, art *client.Artifactory, req client.DeployRequest, src source, sums *Checksums) (*client.DeployResult, error) {
+	body, err := src.open()
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	h := newHasher()
+	req.Body = io.TeeReader(body, h)
+	// A retry starts over, so it must hash from the start too.
+	req.GetBody = func() (io.ReadCloser, error) {
+		f, err := src.open()
+		if err != nil {
+			return nil, err
+		}
+		h = newHasher()
+		return struct {
+			io.Reader
+			io.Closer
+		}{io.TeeReader(f, h), f}, nil
+	}
+	res, err := art.Deploy(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	sent := h.sums()
+	if sent.SHA256 != sums.SHA256 {
+		return nil, Errorf(CodeConflict, "the local file changed while it was uploaded: wait until it is complete and upload again",
+			"%s changed during the upload (sha256 %s before, %s sent)", src.path, sums.SHA256, sent.SHA256)
+	}
+	*sums = sent
+	return res, nil
+}

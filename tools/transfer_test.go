@@ -1,0 +1,182 @@
+package tools_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
+)
+
+func randomFile(t *testing.T, dir, name string, size int) (string, string) {
+	t.Helper()
+	b := make([]byte, size)
+	_, _ = rand.Read(b)
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+	sum := sha256.Sum256(b)
+	return p, hex.EncodeToString(sum[:])
+}
+
+func TestUploadArtifact(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, harnessOpts{roots: []string{dir}})
+	file, sha := randomFile(t, dir, "app.bin", 200<<10)
+
+	t.Run("local file, then the same content by checksum", func(t *testing.T) {
+		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{
+			"repo": "generic-local", "path": "up/app.bin", "local_path": "app.bin",
+			"build_name": "ci-build", "build_number": "7",
+		}))
+		assert.True(t, up.Verified)
+		assert.False(t, up.DeployedByChecksum)
+		assert.Equal(t, sha, up.Checksums.SHA256)
+		assert.Len(t, up.Checksums.SHA1, 40)
+		assert.Len(t, up.Checksums.MD5, 32)
+		assert.Equal(t, int64(200<<10), up.Size)
+		assert.Equal(t, int64(200<<10), h.emu.Emu.DeployBodyBytes("generic-local", "up/app.bin"))
+		assert.Equal(t, []string{"ci-build"}, up.Properties["build.name"])
+		assert.Contains(t, up.Properties, "build.timestamp")
+
+		again := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{
+			"repo": "generic-local", "path": "up/copy-of-app.bin", "local_path": file,
+		}))
+		assert.True(t, again.DeployedByChecksum)
+		assert.True(t, again.Verified)
+		assert.Equal(t, int64(0), h.emu.Emu.DeployBodyBytes("generic-local", "up/copy-of-app.bin"), "known content sends no body")
+
+		info := ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "up/app.bin"}))
+		assert.Equal(t, []string{"7"}, info.Properties["build.number"])
+		assert.Equal(t, sha, info.Checksums.SHA256)
+	})
+
+	t.Run("text and base64", func(t *testing.T) {
+		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{
+			"repo": "generic-local", "path": "up/notes.txt", "content_text": "héllo\n",
+			"properties": map[string]any{"team": "platform", "os": []string{"linux", "darwin"}},
+		}))
+		assert.True(t, up.Verified)
+		up = ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{
+			"repo": "generic-local", "path": "up/blob", "content_base64": base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 255}),
+		}))
+		assert.Equal(t, int64(4), up.Size)
+	})
+
+	t.Run("different content at the same path is a conflict", func(t *testing.T) {
+		e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other"}))
+		assert.Equal(t, tools.CodeConflict, e.Code)
+		assert.Contains(t, e.Hint, "overwrite")
+		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other", "overwrite": true}))
+		assert.True(t, up.Verified)
+	})
+
+	t.Run("same content at the same path is a no-op", func(t *testing.T) {
+		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other"}))
+		assert.True(t, up.Unchanged)
+	})
+
+	t.Run("bad input", func(t *testing.T) {
+		for name, args := range map[string]map[string]any{
+			"two sources": {"repo": "generic-local", "path": "a", "content_text": "x", "content_base64": "eA=="},
+			"no source":   {"repo": "generic-local", "path": "a"},
+			"folder path": {"repo": "generic-local", "path": "a/", "content_text": "x"},
+			"half build":  {"repo": "generic-local", "path": "a", "content_text": "x", "build_name": "b"},
+			"bad base64":  {"repo": "generic-local", "path": "a", "content_base64": "%%%"},
+			"bad key":     {"repo": "generic-local", "path": "a", "content_text": "x", "properties": map[string]any{"a b": "x"}},
+		} {
+			t.Run(name, func(t *testing.T) {
+				e := failed(t, h.call(t, "upload_artifact", args))
+				assert.Equal(t, tools.CodeInvalidArgument, e.Code, e.Message)
+			})
+		}
+	})
+
+	t.Run("outside the local roots", func(t *testing.T) {
+		outside, _ := randomFile(t, t.TempDir(), "x.bin", 10)
+		h.emu.Emu.ResetRequests()
+		e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "x.bin", "local_path": outside}))
+		assert.Equal(t, tools.CodeGuardDenied, e.Code)
+		assert.Empty(t, h.emu.Emu.Requests(), "nothing reaches JFrog when the guard refuses")
+	})
+
+	t.Run("no such repository", func(t *testing.T) {
+		e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "nope-local", "path": "a.txt", "content_text": "x"}))
+		assert.Contains(t, []tools.Code{tools.CodeNotFound, tools.CodeInvalidArgument}, e.Code)
+	})
+
+	t.Run("a corrupted checksum in JFrog's answer is reported, not trusted", func(t *testing.T) {
+		h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: "PUT", PathPrefix: "/artifactory/generic-local/up/corrupt.txt", Status: 201, Times: 1,
+			Body: `{"repo":"generic-local","path":"/up/corrupt.txt","size":"4","checksums":{"sha256":"` + string(bytes.Repeat([]byte("0"), 64)) + `"}}`})
+		e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/corrupt.txt", "content_text": "data"}))
+		assert.Equal(t, tools.CodeUpstreamUnavailable, e.Code)
+		assert.True(t, e.Retryable)
+		details, _ := e.Details.(map[string]any)
+		assert.Equal(t, false, details["verified"])
+	})
+}
+
+func TestUploadPermissionDenied(t *testing.T) {
+	h := newHarness(t, harnessOpts{user: "reader"})
+	e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "x.txt", "content_text": "x"}))
+	assert.Equal(t, tools.CodePermissionDenied, e.Code)
+	assert.Equal(t, 403, e.Status)
+}
+
+func TestDownloadArtifact(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, harnessOpts{roots: []string{dir}})
+	src, sha := randomFile(t, dir, "src.bin", 300<<10)
+	ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": src}))
+	ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "dl/readme.md", "content_text": "# hi\n"}))
+
+	t.Run("to a local file", func(t *testing.T) {
+		out := ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "copy.bin"}))
+		assert.True(t, out.Verified)
+		assert.Equal(t, sha, out.Checksums.SHA256)
+		got, err := os.ReadFile(filepath.Join(dir, "copy.bin"))
+		require.NoError(t, err)
+		want, _ := os.ReadFile(src)
+		assert.Equal(t, want, got)
+	})
+	t.Run("an existing local file is kept unless overwrite", func(t *testing.T) {
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "copy.bin"}))
+		assert.Equal(t, tools.CodeConflict, e.Code)
+		ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "copy.bin", "overwrite": true}))
+	})
+	t.Run("inline text", func(t *testing.T) {
+		out := ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/readme.md"}))
+		assert.Equal(t, "# hi\n", out.Text)
+		assert.True(t, out.Verified)
+	})
+	t.Run("binary inline is refused", func(t *testing.T) {
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin"}))
+		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+		assert.Contains(t, e.Hint, "local_path")
+	})
+	t.Run("a corrupt transfer leaves no file", func(t *testing.T) {
+		h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: "GET", PathPrefix: "/artifactory/generic-local/dl/src.bin", TruncateBody: true, Times: 4})
+		res := h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "broken.bin"})
+		assert.True(t, res.IsError)
+		_, err := os.Stat(filepath.Join(dir, "broken.bin"))
+		assert.True(t, os.IsNotExist(err), "no partial file under the real name")
+		leftovers, _ := filepath.Glob(filepath.Join(dir, ".broken.bin.part-*"))
+		assert.Empty(t, leftovers)
+	})
+	t.Run("not found", func(t *testing.T) {
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/none.bin"}))
+		assert.Equal(t, tools.CodeNotFound, e.Code)
+	})
+	t.Run("outside the local roots", func(t *testing.T) {
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/readme.md", "local_path": "/tmp/../etc/x"}))
+		assert.Equal(t, tools.CodeGuardDenied, e.Code)
+	})
+}
