@@ -138,3 +138,7 @@ func (s *syncBuffer) String() string {
 func emulatorFault(pathPrefix string, status int) emulator.FaultRule {
 	return emulator.FaultRule{PathPrefix: pathPrefix, Status: status}
 }
+
+func callReq(name string, args map[string]any) mcp.CallToolRequest {
+	return mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: args}}
+}

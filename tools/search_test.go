@@ -1,0 +1,152 @@
+package tools_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
+)
+
+// seedSearchData uploads a small, known tree so assertions do not depend on
+// the demo data.
+func seedSearchData(t *testing.T, h *harness) {
+	t.Helper()
+	for _, f := range []struct {
+		path, text string
+		props      map[string]any
+	}{
+		{"search/a/app-1.0.jar", "one", map[string]any{"release": "1.0", "team": "core"}},
+		{"search/a/app-1.1.jar", "two", map[string]any{"release": "1.1", "team": "core"}},
+		{"search/b/lib-2.0.jar", "three", map[string]any{"release": "2.0", "team": "web; ui"}},
+		{"search/b/notes.txt", "four", nil},
+	} {
+		args := map[string]any{"repo": "generic-local", "path": f.path, "content_text": f.text}
+		if f.props != nil {
+			args["properties"] = f.props
+		}
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", args))
+	}
+}
+
+func TestSearchArtifacts(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	seedSearchData(t, h)
+	search := func(args map[string]any) tools.SearchResult {
+		t.Helper()
+		return ok[tools.SearchResult](t, h.call(t, "search_artifacts", args))
+	}
+	names := func(r tools.SearchResult) []string {
+		var out []string
+		for _, it := range r.Items {
+			out = append(out, it.Name)
+		}
+		return out
+	}
+
+	t.Run("name wildcard in one repository", func(t *testing.T) {
+		r := search(map[string]any{"repos": []string{"generic-local"}, "name": "*.jar", "path": "search/*", "sort": "name"})
+		assert.Equal(t, []string{"app-1.0.jar", "app-1.1.jar", "lib-2.0.jar"}, names(r))
+		assert.Contains(t, r.AQL, `"name":{"$match":"*.jar"}`)
+		assert.Equal(t, "search/a", r.Items[0].Path)
+		assert.Equal(t, int64(3), r.Items[0].Size)
+		assert.Len(t, r.Items[0].SHA256, 64)
+		assert.Nil(t, r.Items[0].Properties, "properties only when asked")
+	})
+
+	t.Run("by property, with properties returned", func(t *testing.T) {
+		r := search(map[string]any{"properties": map[string]string{"team": "web; ui"}, "include_properties": true})
+		require.Equal(t, []string{"lib-2.0.jar"}, names(r))
+		assert.Equal(t, []string{"2.0"}, r.Items[0].Properties["release"])
+		assert.Equal(t, []string{"web; ui"}, r.Items[0].Properties["team"])
+	})
+
+	t.Run("by checksum", func(t *testing.T) {
+		all := search(map[string]any{"name": "app-1.1.jar"})
+		require.Len(t, all.Items, 1)
+		r := search(map[string]any{"checksum": strings.ToUpper(all.Items[0].SHA256)})
+		assert.Equal(t, []string{"app-1.1.jar"}, names(r))
+	})
+
+	t.Run("paging", func(t *testing.T) {
+		first := search(map[string]any{"path": "search/*", "sort": "name", "limit": 2})
+		require.Len(t, first.Items, 2)
+		require.True(t, first.HasMore)
+		second := search(map[string]any{"path": "search/*", "sort": "name", "limit": 2, "offset": *first.NextOffset})
+		assert.Equal(t, []string{"lib-2.0.jar", "notes.txt"}, names(second))
+		assert.False(t, second.HasMore)
+	})
+
+	t.Run("time window", func(t *testing.T) {
+		r := search(map[string]any{"path": "search/*", "created_after": "2000-01-01T00:00:00Z"})
+		assert.Len(t, r.Items, 4)
+		r = search(map[string]any{"path": "search/*", "created_before": "2000-01-01T00:00:00Z"})
+		assert.Empty(t, r.Items)
+	})
+
+	t.Run("bad input", func(t *testing.T) {
+		for name, args := range map[string]map[string]any{
+			"checksum length": {"checksum": "abc"},
+			"checksum hex":    {"checksum": strings.Repeat("z", 64)},
+			"date":            {"created_after": "yesterday"},
+			"repo wildcard":   {"repos": []string{"libs-*"}},
+		} {
+			e := failed(t, h.call(t, "search_artifacts", args))
+			assert.Equal(t, tools.CodeInvalidArgument, e.Code, name)
+		}
+	})
+}
+
+func TestRunAQL(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	seedSearchData(t, h)
+	run := func(args map[string]any) tools.AQLResult {
+		t.Helper()
+		return ok[tools.AQLResult](t, h.call(t, "run_aql", args))
+	}
+	const find = `items.find({"repo":"generic-local","path":{"$match":"search/*"}})`
+
+	t.Run("rows are objects and a limit is added", func(t *testing.T) {
+		r := run(map[string]any{"query": find + `.include("name","size").sort({"$asc":["name"]})`, "limit": 3})
+		require.Len(t, r.Items, 3)
+		assert.True(t, r.HasMore)
+		assert.Equal(t, 3, *r.NextOffset)
+		assert.Contains(t, r.AQL, ".limit(3)")
+		assert.Equal(t, "app-1.0.jar", r.Items[0]["name"])
+		assert.Equal(t, float64(3), r.Items[0]["size"], "size is a number, parsed once")
+		assert.Equal(t, []string{"added .limit(3)"}, r.Notes)
+		require.NotNil(t, r.Range.Limit)
+		assert.Equal(t, int64(3), *r.Range.Limit)
+	})
+
+	t.Run("a larger limit is lowered", func(t *testing.T) {
+		r := run(map[string]any{"query": find + `.limit(5000)`})
+		assert.Len(t, r.Items, 4)
+		assert.False(t, r.HasMore)
+		assert.Contains(t, r.AQL, ".limit(100)")
+		assert.Contains(t, r.Notes[0], "lowered .limit(5000) to 100")
+	})
+
+	t.Run("jfrog-client-go's own query shape", func(t *testing.T) {
+		q := `items.find({"$or":[{"$and":[{"repo":"generic-local","path":{"$match":"search/a"},"name":{"$match":"*.jar"}}]}]}).include("name","repo","path","actual_md5","actual_sha1","sha256","size","type","modified","created","property")`
+		r := run(map[string]any{"query": q})
+		require.Len(t, r.Items, 2)
+		assert.Contains(t, r.Items[0], "properties")
+		assert.Contains(t, r.Notes[0], "allows no .limit()")
+		assert.NotContains(t, r.AQL, ".limit(")
+	})
+
+	t.Run("syntax error carries Artifactory's message", func(t *testing.T) {
+		e := failed(t, h.call(t, "run_aql", map[string]any{"query": `items.find({"repo":"generic-local"}`}))
+		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+		assert.Contains(t, e.Message, "Failed to parse query")
+	})
+
+	t.Run("other domains are refused", func(t *testing.T) {
+		e := failed(t, h.call(t, "run_aql", map[string]any{"query": `builds.find({"name":"x"})`}))
+		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+		assert.Contains(t, e.Message, "items domain")
+	})
+}
