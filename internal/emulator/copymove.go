@@ -244,6 +244,9 @@ func (e *Emulator) applyCopyMove(p *principal, move bool, owner, dst *repo, srcR
 			it.created, it.createdBy, it.modified, it.modifiedBy, it.propsMod = now, p.name(), now, p.name(), now
 		}
 		dst.items[s.to] = &it
+		// No body was deployed to s.to: DeployBodyBytes must not report
+		// an earlier upload that this copy replaced.
+		delete(e.lastDeploy, dst.key+"/"+s.to)
 	}
 	if !move {
 		return

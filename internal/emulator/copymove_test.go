@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -174,4 +175,20 @@ func TestCopyMoveErrors(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	resp, _ = call(t, http.MethodGet, f.URL+"/artifactory/api/copy/generic-local/a.bin?to=/team-local/a.bin", f.AdminToken, nil, nil)
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+}
+
+func TestCopyResetsDeployBodyBytes(t *testing.T) {
+	f := startSearchFixture(t)
+	resp, body := call(t, http.MethodPut, f.URL+"/artifactory/team-local/up.bin", f.AdminToken, strings.NewReader("uploaded"), nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(body))
+	require.EqualValues(t, 8, f.Emu.DeployBodyBytes("team-local", "up.bin"))
+
+	status, msgs := cm(t, f, f.AdminToken, "copy", "generic-local/a.bin", "to=/team-local/up.bin")
+	require.Equal(t, http.StatusOK, status, msgs)
+	assert.Zero(t, f.Emu.DeployBodyBytes("team-local", "up.bin"), "a copy sends no body")
+	assert.Equal(t, "alpha", content(t, f, "team-local/up.bin"))
+
+	status, msgs = cm(t, f, f.AdminToken, "move", "team-local/up.bin", "to=/team-local/moved.bin")
+	require.Equal(t, http.StatusOK, status, msgs)
+	assert.Zero(t, f.Emu.DeployBodyBytes("team-local", "moved.bin"))
 }
