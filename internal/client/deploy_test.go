@@ -181,3 +181,17 @@ func TestDownloadRedirectedHTMLIsNotAFolder(t *testing.T) {
 	_ = dl.Body.Close()
 	assert.Contains(t, string(body), "web page")
 }
+
+func TestDeployErrorDoesNotLeakSecretProperties(t *testing.T) {
+	srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusForbidden, `{"errors":[{"status":403,"message":"no"}]}`)
+	})
+	_, err := newClient(t, srv.URL).Artifactory.Deploy(t.Context(), DeployRequest{
+		Repo: "r", Path: "f", Body: strings.NewReader("x"), Size: 1,
+		Properties: map[string][]string{"deploy.token": {"s3cret"}, "os": {"linux"}},
+	})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "s3cret")
+	assert.Contains(t, err.Error(), "r/f;deploy.token=REDACTED;os=linux")
+	assert.Contains(t, rec.last(t).EscapedPath, "deploy.token=s3cret", "the server still gets the value")
+}

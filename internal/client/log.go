@@ -52,6 +52,17 @@ func redactPair(pair string) string {
 	return pair
 }
 
+// redactMatrix redacts sensitive matrix parameters (";key=value" after the first raw
+// ';' of a path), which is how deploy attaches properties. A ';' inside a name is
+// always sent as %3B, so the first raw one starts the parameters.
+func redactMatrix(path string) string {
+	before, params, ok := strings.Cut(path, ";")
+	if !ok {
+		return path
+	}
+	return before + ";" + redactQuery(params)
+}
+
 // logPath renders path plus redacted query for log lines.
 func logPath(path, rawQuery string) string {
 	if rawQuery == "" {

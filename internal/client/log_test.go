@@ -126,3 +126,9 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+func TestRedactMatrix(t *testing.T) {
+	assert.Equal(t, "repo/a%3Bb.txt", redactMatrix("repo/a%3Bb.txt"))
+	assert.Equal(t, "repo/f.txt;build.name=x;api.token=REDACTED;os=linux",
+		redactMatrix("repo/f.txt;build.name=x;api.token=s3cret;os=linux"))
+}

@@ -94,7 +94,7 @@ func (c *core) doJSON(ctx context.Context, req Request, out any) error {
 
 // describe names a request in error messages: surface, method and path, no query.
 func describe(r Request) string {
-	return fmt.Sprintf("%s %s %s", r.Surface, methodOf(r), cleanPath(r.Path))
+	return fmt.Sprintf("%s %s %s", r.Surface, methodOf(r), redactMatrix(cleanPath(r.Path)))
 }
 
 func methodOf(r Request) string {
@@ -135,7 +135,8 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 	}
 	retriable := !r.NoRetry && (r.Idempotent || idempotentMethod(method))
 	replayable := hreq.Body == nil || hreq.Body == http.NoBody || hreq.GetBody != nil
-	lp := logPath(path, rawQuery)
+	shown := redactMatrix(path) // for errors and logs: deploy properties may hold secrets
+	lp := logPath(shown, rawQuery)
 
 	for attempt := 0; ; attempt++ {
 		areq := hreq
@@ -164,7 +165,7 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 				return nil, fmt.Errorf("%s: %w", describe(r), err)
 			}
 			apiErr = &APIError{
-				Surface: r.Surface, Method: method, Path: path, Retryable: true,
+				Surface: r.Surface, Method: method, Path: shown, Retryable: true,
 				Message: "connection closed before a response: " + innerError(err), err: err,
 			}
 		case resp.StatusCode >= 200 && resp.StatusCode <= 299:
@@ -174,7 +175,7 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 			_ = resp.Body.Close()
 			c.logAttempt(ctx, r.Surface, method, lp, resp.StatusCode, elapsed, attempt, "")
-			apiErr = newAPIError(r.Surface, method, path, resp.StatusCode, body)
+			apiErr = newAPIError(r.Surface, method, shown, resp.StatusCode, body)
 		}
 
 		apiErr.attempts = attempt + 1
