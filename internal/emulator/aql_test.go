@@ -162,3 +162,33 @@ func TestAQLErrors(t *testing.T) {
 		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 	})
 }
+
+// More literal shapes from jfrog-client-go's aqlquerybuilder.go.
+func TestAQLMoreJCGShapes(t *testing.T) {
+	f := startSearchFixture(t)
+	const inc = `.include("name","repo","path","actual_md5","actual_sha1","sha256","size","type","modified","created")`
+	cases := []struct {
+		name, query string
+		want        []string
+	}{
+		{"props part before the pattern",
+			`items.find({"$and":[{"@env":"qa"}],"$or":[{"$and":[{"repo":"generic-local","path":{"$match":"*"},"name":{"$match":"*"}}]}]})` + inc,
+			[]string{"generic-local:props/semi.txt", "generic-local:tools/x.bin"}},
+		{"exclusion: two sibling $or keys",
+			`items.find({"$or":[{"path":{"$nmatch":"tools"},"name":{"$nmatch":"*"}}],"$or":[{"$and":[{"repo":"generic-local","path":{"$match":"*"},"name":{"$match":"*"}}]}]})` + inc,
+			[]string{"generic-local:./a.bin", "generic-local:dup/alpha-copy.bin", "generic-local:props/semi.txt"}},
+		{"sort, offset, transitive, limit in JCG's order",
+			`items.find({"repo":"generic-local"})` + inc + `.sort({"$desc":["created"]}).offset(1).transitive().limit(2)`,
+			[]string{"generic-local:props/semi.txt", "generic-local:tools/x.bin"}},
+		{"multi-line build-info lookup",
+			"items.find({\n\t\t\t\"repo\": \"artifactory-build-info\",\n\t\t\t\"path\": {\n\t\t\t\t\"$match\": \"b\"\n\t\t\t},\n\t\t\t\"name\": {\n\t\t\t\t\"$match\": \"1-*.json\"\n\t\t\t}\n\t\t}).include(\"name\",\"repo\",\"path\",\"actual_sha1\",\"actual_md5\")",
+			nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, m := aqlPost(t, f, f.AdminToken, c.query, "")
+			require.Equal(t, http.StatusOK, resp.StatusCode, m)
+			assert.Equal(t, c.want, names(results(t, m)))
+		})
+	}
+}

@@ -101,6 +101,12 @@ func TestCriteria(t *testing.T) {
 		{"before years", `{"modified":{"$before":"1y"}}`, []string{rootT}},
 		{"last minutes", `{"created":{"$last":"10minutes"}}`, []string{}},
 		{"or", `{"$or":[{"name":"a.jar"},{"repo":"generic"}]}`, []string{star, aJar}},
+		// Members of an object directly inside a $or array are ORed
+		// (Artifactory's operator stack), which JCG's exclusions rely on.
+		{"or: members of one branch object are ORed", `{"$or":[{"name":"a.jar","repo":"generic"}]}`, []string{star, aJar}},
+		{"or: JCG exclusion = not (path and name)", `{"$or":[{"path":{"$nmatch":"org/acme"},"name":{"$nmatch":"*.jar"}}]}`, []string{star, rootT}},
+		{"or: explicit $and inside keeps the conjunction", `{"$or":[{"$and":[{"repo":"libs-release","name":"b.jar"}]}]}`, []string{bJar}},
+		{"and: members of one element object are ANDed", `{"$and":[{"repo":"libs-release","name":"b.jar"}]}`, []string{bJar}},
 		{"and", `{"$and":[{"repo":"libs-release"},{"size":{"$gt":1000}}]}`, []string{bJar}},
 		{"nested", `{"repo":{"$match":"libs-*"},"$or":[{"$and":[{"name":{"$match":"*.jar"}},{"size":{"$lt":1000}}]},{"name":"root.txt"}]}`, []string{aJar, rootT}},
 		{"created_by", `{"created_by":"ci"}`, []string{rootT}},

@@ -29,21 +29,33 @@ var fieldKinds = map[string]valueKind{
 func (c *compiler) node(n *aql.Criteria) (predicate, error) {
 	switch n.Kind {
 	case aql.KindObject, aql.KindAnd:
-		// Object members and $and elements are both conjunctions.
+		// Object members (outside a $or array, see below) and $and
+		// elements are both conjunctions.
 		return c.all(n.Children)
 	case aql.KindOr:
-		preds, err := c.list(n.Children)
-		if err != nil {
-			return nil, err
-		}
-		return func(it *Item) bool {
-			for _, p := range preds {
-				if p(it) {
-					return true
-				}
+		// The members of an object that is itself an element of a $or array
+		// are ORed too: Artifactory's parser keeps an operator stack that
+		// "$and"/"$or" push and the closing ']' pops, while braces do not
+		// scope anything, so every criterion joins the nearest enclosing
+		// operator (ParserToAqlAdapter). jfrog-client-go relies on it: it
+		// wraps multi-field triples in $or as {"$or":[{"$and":[{...}]}]}
+		// and writes exclusions as "$or":[{"path":{"$nmatch":..},"name":{"$nmatch":..}}],
+		// which only means "not (path and name)" under this rule.
+		preds := make([]predicate, 0, len(n.Children))
+		for _, ch := range n.Children {
+			var p predicate
+			var err error
+			if ch.Kind == aql.KindObject && len(ch.Children) > 0 {
+				p, err = c.any(ch.Children)
+			} else {
+				p, err = c.node(ch)
 			}
-			return false
-		}, nil
+			if err != nil {
+				return nil, err
+			}
+			preds = append(preds, p)
+		}
+		return anyOf(preds), nil
 	case aql.KindMSP:
 		return c.msp(n)
 	case aql.KindField:
@@ -62,6 +74,26 @@ func (c *compiler) list(nodes []*aql.Criteria) ([]predicate, error) {
 		preds = append(preds, p)
 	}
 	return preds, nil
+}
+
+// any is the disjunction of nodes.
+func (c *compiler) any(nodes []*aql.Criteria) (predicate, error) {
+	preds, err := c.list(nodes)
+	if err != nil {
+		return nil, err
+	}
+	return anyOf(preds), nil
+}
+
+func anyOf(preds []predicate) predicate {
+	return func(it *Item) bool {
+		for _, p := range preds {
+			if p(it) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 func (c *compiler) all(nodes []*aql.Criteria) (predicate, error) {
