@@ -5,7 +5,10 @@ type Kind int
 
 const (
 	// KindObject is a JSON object {...}. Its Children are its members in
-	// source order; siblings form an implicit $and (duplicate keys too).
+	// source order; siblings form an implicit $and (duplicate keys too),
+	// except in an object that is itself an element of a "$or" array:
+	// Artifactory joins every criterion with the nearest enclosing
+	// $and/$or, so there the members are ORed.
 	KindObject Kind = iota
 	// KindAnd is a member "$and":[obj,...]; Children are the objects.
 	KindAnd

@@ -58,8 +58,10 @@ func (q *Query) Repos() (repos []RepoConstraint, bounded bool) {
 //     "virtual_repos" and related-domain paths — is ALL.
 //   - $msp is ALL regardless of content (it only constrains one property
 //     row; the parser already refuses item fields inside it).
-//   - $or is the union of its branches: one ALL branch makes it ALL.
-//   - $and, and the members of one object (implicit $and), intersect: ALL
+//   - $or is the union of its branches: one ALL branch makes it ALL. The
+//     members of an object that is a $or element are branches too, not a
+//     conjunction (Artifactory ORs them; see reachOf).
+//   - $and, and the members of one object elsewhere (implicit $and), intersect: ALL
 //     members are neutral, so one bounded member bounds the conjunction,
 //     wherever it sits. Intersection keeps an exact key of one side only if
 //     the other side may contain it (conservative matching, see
@@ -202,6 +204,17 @@ func reachOf(c *Criteria) reach {
 		}
 		out := reach{}
 		for _, ch := range c.Children {
+			if ch.Kind == KindObject && len(ch.Children) > 0 {
+				// Members of an object directly inside a $or array are
+				// ORed by Artifactory (its parser's operator stack is
+				// pushed by "$and"/"$or" and popped by ']'; braces do not
+				// scope), so {"$or":[{"repo":"a","name":"x"}]} reaches
+				// every repo. Only an explicit $and keeps them together.
+				for _, m := range ch.Children {
+					out = union(out, reachOf(m))
+				}
+				continue
+			}
 			out = union(out, reachOf(ch))
 		}
 		return out

@@ -58,6 +58,10 @@ func TestRepos(t *testing.T) {
 		{"pattern and pattern", `items.find({"repo":{"$match":"a*"},"$or":[{"repo":{"$match":"ab*"}},{"repo":{"$match":"ac*"}}]})`, true, []RepoConstraint{pat("a*")}},
 		{"pattern and exacts", `items.find({"repo":{"$match":"a*"},"$or":[{"repo":"abc"},{"repo":"xyz"}]})`, true, exact("abc")},
 		{"escaped key", `items.find({"re\u0070o":"a"})`, true, exact("a")},
+		// Members of an object inside $or are ORed by Artifactory.
+		{"or branch object members are alternatives", `items.find({"$or":[{"repo":"a","name":"x"}]})`, false, nil},
+		{"or branch object of repos", `items.find({"$or":[{"repo":"a","repo":"b"}]})`, true, exact("a", "b")},
+		{"explicit and inside or stays bounded", `items.find({"$or":[{"$and":[{"repo":"a","name":"x"}]}]})`, true, exact("a")},
 		{"dedup", `items.find({"$or":[{"repo":"a"},{"repo":"a"}]})`, true, exact("a")},
 		{"find()", `items.find()`, false, nil},
 		{"find({})", `items.find({})`, false, nil},
