@@ -148,7 +148,13 @@ func (e *Emulator) copyMove(p *principal, move bool, src repoPath, dstKey, dstPa
 	if dst == owner && (isUnder(destRoot, found.path) || isUnder(found.path, destRoot)) {
 		return "", cmFail(http.StatusBadRequest, "Cannot %s '%s:%s' to '%s:%s': source and target overlap", cmInfinitive(move), owner.key, found.path, dst.key, destRoot)
 	}
-	if f := fileInTheWay(dst, parentPath(destRoot)); f != "" && destRoot != "" {
+	// A file may sit where the copy needs a folder: above the target, or at
+	// the target itself when a folder (or a whole repo) is copied.
+	inTheWay := parentPath(destRoot)
+	if found.folder {
+		inTheWay = destRoot
+	}
+	if f := fileInTheWay(dst, inTheWay); f != "" {
 		return "", cmFail(http.StatusBadRequest, "Cannot %s to '%s:%s': '%s' is a file", cmInfinitive(move), dst.key, destRoot, f)
 	}
 

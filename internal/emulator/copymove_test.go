@@ -192,3 +192,18 @@ func TestCopyResetsDeployBodyBytes(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, msgs)
 	assert.Zero(t, f.Emu.DeployBodyBytes("team-local", "moved.bin"))
 }
+
+func TestCopyWholeRepo(t *testing.T) {
+	f := startSearchFixture(t)
+	// A repo root has no name: its contents merge into the target folder.
+	status, msgs := cm(t, f, f.AdminToken, "copy", "generic-local", "to=/team-local/all")
+	require.Equal(t, http.StatusOK, status, msgs)
+	assert.Equal(t, "copying generic-local: to team-local:all completed successfully, 5 artifacts and 3 folders were copied", msgs[0]["message"])
+	assert.Equal(t, "alpha", content(t, f, "team-local/all/a.bin"))
+	assert.Equal(t, "x-ray", content(t, f, "team-local/all/tools/x.bin"))
+
+	// ...but never over a file.
+	status, _ = cm(t, f, f.AdminToken, "copy", "generic-local", "to=/team-local/all/a.bin")
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, "alpha", content(t, f, "team-local/all/a.bin"))
+}
