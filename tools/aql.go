@@ -18,7 +18,8 @@ type RunAQLIn struct {
 	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}}).include(\"repo\"\\,\"path\"\\,\"name\"\\,\"size\")"`
 	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows to return; a larger .limit() in the query is lowered to it"`
 
-	parsed *aql.Query
+	parsed   *aql.Query
+	original string // the query before the guard scoped it
 }
 
 // Validate parses the query: a syntax error is the agent's to fix, with the
@@ -64,15 +65,8 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 	Description: "Run an Artifactory Query Language query on the items domain and get the rows as JSON. A row limit is always enforced. " +
 		"Use it for what search_artifacts cannot express (e.g. $or, $nmatch, property criteria on several keys).",
 	Actions: func(in *RunAQLIn) []guard.Action {
-		repos, bounded := in.parsed.Repos()
-		if !bounded || len(repos) == 0 {
-			return []guard.Action{{Class: guard.ClassRead}}
-		}
-		as := make([]guard.Action, 0, len(repos))
-		for _, r := range repos {
-			as = append(as, guard.Action{Class: guard.ClassRead, Repo: r.Key})
-		}
-		return as
+		in.original = in.parsed.String()
+		return []guard.Action{{Class: guard.ClassRead, AQL: in.parsed}}
 	},
 	ErrorHints: ErrorHints{CodeInvalidArgument: "Artifactory refused the query: fix it as the message says"},
 	Handle:     runAQLHandler,
@@ -85,6 +79,9 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 	q := in.parsed
 	limit := int64(limitOr(in.Limit, 100))
 	out := &AQLResult{}
+	if q.String() != in.original {
+		out.Notes = append(out.Notes, "narrowed to the repositories the policy lets this server read")
+	}
 	if q.Offset != nil {
 		out.Offset = int(*q.Offset)
 	}
@@ -111,6 +108,7 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 		return nil, err
 	}
 	rows := make([]map[string]any, 0, min(len(res.Results), int(limit)))
+	dropped := 0
 	for i, raw := range res.Results {
 		if int64(i) >= limit {
 			break
@@ -119,7 +117,19 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 		if err := json.Unmarshal(raw, &row); err != nil {
 			return nil, fmt.Errorf("decode AQL row: %w", err)
 		}
+		// Check every row again: AQL's $match may read '_' or '%' as
+		// wildcards, so a narrowed query can match more than a rule says.
+		repo, _ := row["repo"].(string)
+		path, _ := row["path"].(string)
+		name, _ := row["name"].(string)
+		if repo != "" && !d.Guard.CanReadItem(repo, path, name) {
+			dropped++
+			continue
+		}
 		rows = append(rows, row)
+	}
+	if dropped > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("%d rows outside the policy were removed", dropped))
 	}
 	out.Items = rows
 	if int64(len(res.Results)) > limit {

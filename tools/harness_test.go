@@ -36,6 +36,21 @@ type harnessOpts struct {
 	user   string // or: act upstream as this seeded user
 	budget int
 	roots  []string // local roots for upload/download
+	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
+	now    func() time.Time
+	// elicit, when set, makes the client support elicitation.
+	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
+}
+
+func (o harnessOpts) policy() guard.Policy {
+	if o.rules != nil {
+		p := *o.rules
+		if p.Mode == "" {
+			p.Mode = o.mode
+		}
+		return p
+	}
+	return guard.DefaultPolicy(o.mode)
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -58,11 +73,15 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Mode: o.mode, LocalRoots: roots, Audit: logger})
+	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now})
 	require.NoError(t, err)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
 
-	mc, err := mcpclient.NewInProcessClient(s)
+	var opts []mcpclient.ClientOption
+	if o.elicit != nil {
+		opts = append(opts, mcpclient.WithElicitationHandler(elicitFunc(o.elicit)))
+	}
+	mc, err := mcpclient.NewInProcessClientWithOptions(s, opts...)
 	require.NoError(t, err)
 	ctx := t.Context()
 	require.NoError(t, mc.Start(ctx))

@@ -119,6 +119,12 @@ type TransferIn struct {
 	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true,description=Only report what would happen; pass false to do it"`
 }
 
+// MoveIn is a move: like a copy, and two-phase when it is not a dry run.
+type MoveIn struct {
+	TransferIn
+	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+}
+
 // Validate normalises both paths.
 func (in *TransferIn) Validate() error {
 	from, err := cleanItemPath(in.FromPath)
@@ -143,73 +149,104 @@ func (in *TransferIn) dryRun() bool { return in.DryRun == nil || *in.DryRun }
 
 // TransferResult reports what was (or would be) copied or moved.
 type TransferResult struct {
+	Pending
 	From     string   `json:"from"`
 	To       string   `json:"to"`
 	DryRun   bool     `json:"dry_run"`
 	Done     bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
-	Messages []string `json:"messages" jsonschema:"description=Artifactory's messages"`
+	Messages []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
 }
 
-func transferTool(name, title, verb string, class guard.Class, destructive bool) Definition {
-	return Define(Tool[TransferIn, TransferResult]{
-		Name:    name,
-		Title:   title,
-		Toolset: "artifacts",
-		Class:   class,
-		Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: new(!destructive), OpenWorld: yes},
-		Description: fmt.Sprintf("%s a file or folder (recursively) to another path or repository. dry_run defaults to true: "+
-			"call once to see what would happen, then again with dry_run false.", verb),
-		Actions: func(in *TransferIn) []guard.Action {
-			as := []guard.Action{
-				{Class: guard.ClassRead, Repo: in.FromRepo, Path: in.FromPath},
-				{Class: guard.ClassWrite, Repo: in.ToRepo, Path: in.ToPath},
-			}
-			if destructive {
-				as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.FromRepo, Path: in.FromPath})
-			}
-			return as
-		},
-		ErrorHints: ErrorHints{CodeNotFound: "no such source or target repository: check with get_artifact_info and list_repositories"},
-		Handle: func(ctx context.Context, d *Deps, in *TransferIn) (*TransferResult, error) {
-			src := client.ItemRef{Repo: in.FromRepo, Path: in.FromPath}
-			dst := client.ItemRef{Repo: in.ToRepo, Path: in.ToPath}
-			op := d.Client.Artifactory.Copy
-			if destructive {
-				op = d.Client.Artifactory.Move
-			}
-			res, err := op(ctx, src, dst, in.dryRun())
-			if err != nil {
-				return nil, err
-			}
-			out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath,
-				DryRun: in.dryRun(), Done: !in.dryRun(), Messages: []string{}}
-			for _, m := range res.Messages {
-				out.Messages = append(out.Messages, m.Message)
-			}
-			return out, nil
-		},
-		Summary: func(in *TransferIn, out *TransferResult) string {
-			if out.DryRun {
-				return fmt.Sprintf("dry run: would %s %s to %s; call again with dry_run false to do it", strings.ToLower(verb), out.From, out.To)
-			}
-			return fmt.Sprintf("%s %s to %s: done", verb, out.From, out.To)
-		},
-	})
+func transferActions(in *TransferIn, move bool) []guard.Action {
+	as := []guard.Action{
+		{Class: guard.ClassRead, Repo: in.FromRepo, Path: in.FromPath},
+		{Class: guard.ClassWrite, Repo: in.ToRepo, Path: in.ToPath},
+	}
+	if move {
+		as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.FromRepo, Path: in.FromPath})
+	}
+	return as
 }
 
-var (
-	copyArtifacts = transferTool("copy_artifacts", "Copy artifacts", "Copy", guard.ClassWrite, false)
-	moveArtifacts = transferTool("move_artifacts", "Move artifacts", "Move", guard.ClassWrite, true)
-)
+// transfer copies or moves, or dry-runs either.
+func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (*TransferResult, error) {
+	src := client.ItemRef{Repo: in.FromRepo, Path: in.FromPath}
+	dst := client.ItemRef{Repo: in.ToRepo, Path: in.ToPath}
+	op := d.Client.Artifactory.Copy
+	if move {
+		op = d.Client.Artifactory.Move
+	}
+	res, err := op(ctx, src, dst, dryRun)
+	if err != nil {
+		return nil, err
+	}
+	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun}
+	for _, m := range res.Messages {
+		out.Messages = append(out.Messages, m.Message)
+	}
+	return out, nil
+}
+
+func transferSummary(verb string, out *TransferResult) string {
+	if out.DryRun {
+		return fmt.Sprintf("dry run: would %s %s to %s; call again with dry_run false to do it", strings.ToLower(verb), out.From, out.To)
+	}
+	return fmt.Sprintf("%s %s to %s: done", verb, out.From, out.To)
+}
+
+const transferErrorHint = "no such source or target repository: check with get_artifact_info and list_repositories"
+
+var copyArtifacts = Define(Tool[TransferIn, TransferResult]{
+	Name:    "copy_artifacts",
+	Title:   "Copy artifacts",
+	Toolset: "artifacts",
+	Class:   guard.ClassWrite,
+	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Copy a file or folder (recursively, with properties) to another path or repository; existing files at the target are replaced. " +
+		"dry_run defaults to true: call once to see what would happen, then again with dry_run false.",
+	Actions:    func(in *TransferIn) []guard.Action { return transferActions(in, false) },
+	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
+	Handle: func(ctx context.Context, d *Deps, in *TransferIn) (*TransferResult, error) {
+		return transfer(ctx, d, in, false, in.dryRun())
+	},
+	Summary: func(in *TransferIn, out *TransferResult) string { return transferSummary("Copy", out) },
+})
+
+var moveArtifacts = Define(Tool[MoveIn, TransferResult]{
+	Name:    "move_artifacts",
+	Title:   "Move artifacts",
+	Toolset: "artifacts",
+	Class:   guard.ClassDelete,
+	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
+	Description: "Move a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true. " +
+		"A real move is two-phase: the first call returns a plan and a confirm_token, the second call with the token moves.",
+	Actions:    func(in *MoveIn) []guard.Action { return transferActions(&in.TransferIn, true) },
+	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
+	Confirm: func(ctx context.Context, d *Deps, in *MoveIn) (*Plan, error) {
+		if in.dryRun() {
+			return nil, nil
+		}
+		// The plan is Artifactory's own dry run of exactly this move.
+		dry, err := transfer(ctx, d, &in.TransferIn, true, true)
+		if err != nil {
+			return nil, err
+		}
+		return &Plan{Summary: fmt.Sprintf("move %s to %s (the source is removed)", dry.From, dry.To), Changes: dry.Messages}, nil
+	},
+	Handle: func(ctx context.Context, d *Deps, in *MoveIn) (*TransferResult, error) {
+		return transfer(ctx, d, &in.TransferIn, true, in.dryRun())
+	},
+	Summary: func(in *MoveIn, out *TransferResult) string { return transferSummary("Move", out) },
+})
 
 // DeleteIn names one file or folder to delete.
 type DeleteIn struct {
-	Repo    string `json:"repo" jsonschema:"required,minLength=1"`
-	Path    string `json:"path" jsonschema:"required,minLength=1,description=File or folder (deleted with everything under it)"`
-	Confirm bool   `json:"confirm,omitempty" jsonschema:"description=Must be true: deleting cannot be undone"`
+	Repo         string `json:"repo" jsonschema:"required,minLength=1"`
+	Path         string `json:"path" jsonschema:"required,minLength=1,description=File or folder (deleted with everything under it)"`
+	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
 }
 
-// Validate refuses an unconfirmed delete and a repository root.
+// Validate refuses a repository root.
 func (in *DeleteIn) Validate() error {
 	p, err := cleanItemPath(in.Path)
 	if err != nil {
@@ -219,14 +256,12 @@ func (in *DeleteIn) Validate() error {
 		return Errorf(CodeInvalidArgument, "name a file or folder; deleting a whole repository's content is not offered", "path is the repository root")
 	}
 	in.Path = p
-	if !in.Confirm {
-		return Errorf(CodeInvalidArgument, "check the item with get_artifact_info, then call again with confirm: true", "deleting %s/%s cannot be undone: confirm is required", in.Repo, p)
-	}
 	return nil
 }
 
 // DeleteResult reports the deletion.
 type DeleteResult struct {
+	Pending
 	Repo    string `json:"repo"`
 	Path    string `json:"path"`
 	Deleted bool   `json:"deleted"`
@@ -238,11 +273,13 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	Toolset:     "artifacts",
 	Class:       guard.ClassDelete,
 	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Delete a file, or a folder with everything under it. Cannot be undone; requires confirm: true.",
+	Description: "Delete a file, or a folder with everything under it. Cannot be undone, so it is two-phase: the first call returns a plan " +
+		"and a confirm_token, the second call with the same arguments and the token deletes.",
 	Actions: func(in *DeleteIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "nothing at that path: check it with get_artifact_info"},
+	Confirm:    deletePlan,
 	Handle: func(ctx context.Context, d *Deps, in *DeleteIn) (*DeleteResult, error) {
 		if err := d.Client.Artifactory.DeleteItem(ctx, in.Repo, in.Path); err != nil {
 			return nil, err
@@ -253,3 +290,20 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 		return fmt.Sprintf("deleted %s/%s", out.Repo, out.Path)
 	},
 })
+
+// deletePlan describes what a delete removes, from the storage API.
+func deletePlan(ctx context.Context, d *Deps, in *DeleteIn) (*Plan, error) {
+	item, err := d.Client.Artifactory.StorageItem(ctx, in.Repo, in.Path)
+	if err != nil {
+		return nil, err
+	}
+	target := in.Repo + "/" + in.Path
+	if item.IsFolder() {
+		return &Plan{Summary: fmt.Sprintf("delete folder %s and everything under it (%d direct entries)", target, len(item.Children))}, nil
+	}
+	sha := ""
+	if item.Checksums != nil {
+		sha = ", sha256 " + item.Checksums.SHA256
+	}
+	return &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}, nil
+}

@@ -73,8 +73,17 @@ func TestCopyMoveDelete(t *testing.T) {
 		assert.Equal(t, []string{"passed"}, info.Properties["qa"], "properties travel with the copy")
 	})
 
-	t.Run("move removes the source", func(t *testing.T) {
-		ok[tools.TransferResult](t, h.call(t, "move_artifacts", map[string]any{"from_repo": "app-staging-local", "from_path": "rc", "to_repo": "app-staging-local", "to_path": "archived/rc", "dry_run": false}))
+	t.Run("move is two-phase and removes the source", func(t *testing.T) {
+		args := map[string]any{"from_repo": "app-staging-local", "from_path": "rc", "to_repo": "app-staging-local", "to_path": "archived/rc", "dry_run": false}
+		plan := ok[tools.TransferResult](t, h.call(t, "move_artifacts", args))
+		require.True(t, plan.ConfirmationRequired)
+		require.NotNil(t, plan.Plan)
+		assert.Contains(t, plan.Plan.Summary, "move app-staging-local/rc")
+		assert.NotEmpty(t, plan.Plan.Changes, "the plan is Artifactory's dry run")
+		assert.True(t, exists("app-staging-local", "rc/app-2.0.tgz"), "nothing moved yet")
+		args["confirm_token"] = plan.Plan.ConfirmToken
+		done := ok[tools.TransferResult](t, h.call(t, "move_artifacts", args))
+		assert.True(t, done.Done)
 		assert.False(t, exists("app-staging-local", "rc/app-2.0.tgz"))
 		assert.True(t, exists("app-staging-local", "archived/rc/app-2.0.tgz"))
 	})
@@ -84,21 +93,26 @@ func TestCopyMoveDelete(t *testing.T) {
 		assert.Equal(t, tools.CodeNotFound, e.Code)
 	})
 
-	t.Run("delete needs confirm", func(t *testing.T) {
-		e := failed(t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": "app/app-2.0.tgz"}))
-		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
-		assert.True(t, exists("app-prod-local", "app/app-2.0.tgz"))
-		out := ok[tools.DeleteResult](t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": "app/app-2.0.tgz", "confirm": true}))
+	t.Run("delete is two-phase", func(t *testing.T) {
+		args := map[string]any{"repo": "app-prod-local", "path": "app/app-2.0.tgz"}
+		plan := ok[tools.DeleteResult](t, h.call(t, "delete_artifact", args))
+		require.True(t, plan.ConfirmationRequired)
+		assert.False(t, plan.Deleted)
+		assert.Contains(t, plan.Plan.Summary, "delete file app-prod-local/app/app-2.0.tgz")
+		assert.True(t, exists("app-prod-local", "app/app-2.0.tgz"), "the first call deletes nothing")
+		args["confirm_token"] = plan.Plan.ConfirmToken
+		out := ok[tools.DeleteResult](t, h.call(t, "delete_artifact", args))
 		assert.True(t, out.Deleted)
+		assert.False(t, out.ConfirmationRequired)
 		assert.False(t, exists("app-prod-local", "app/app-2.0.tgz"))
-		e = failed(t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": "app/app-2.0.tgz", "confirm": true}))
-		assert.Equal(t, tools.CodeNotFound, e.Code)
+		e := failed(t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": "app/app-2.0.tgz"}))
+		assert.Equal(t, tools.CodeNotFound, e.Code, "planning a delete of nothing fails at once")
 	})
 
 	t.Run("a repository root cannot be deleted", func(t *testing.T) {
 		h.emu.Emu.ResetRequests()
 		for _, p := range []string{"", "/", ".", "a/.."} {
-			e := failed(t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": p, "confirm": true}))
+			e := failed(t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": p}))
 			assert.Equal(t, tools.CodeInvalidArgument, e.Code, p)
 		}
 		require.Empty(t, h.emu.Emu.Requests())
@@ -106,7 +120,7 @@ func TestCopyMoveDelete(t *testing.T) {
 
 	t.Run("read-only mode does not offer writes", func(t *testing.T) {
 		ro := newHarness(t, harnessOpts{mode: "read-only"})
-		res, err := ro.mcp.CallTool(t.Context(), callReq("delete_artifact", map[string]any{"repo": "generic-local", "path": "a", "confirm": true}))
+		res, err := ro.mcp.CallTool(t.Context(), callReq("delete_artifact", map[string]any{"repo": "generic-local", "path": "a"}))
 		if err == nil {
 			assert.True(t, res.IsError)
 		}

@@ -37,7 +37,7 @@ type PlatformInfo struct {
 	Sandbox  bool            `json:"sandbox,omitempty" jsonschema:"description=True when serving the built-in emulator with demo data"`
 	Surfaces []SurfaceStatus `json:"surfaces"`
 	Identity Identity        `json:"identity"`
-	Policy   guard.Policy    `json:"policy"`
+	Policy   guard.Effective `json:"policy"`
 }
 
 var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
@@ -68,7 +68,7 @@ func platformInfo(ctx context.Context, d *Deps, _ *PlatformInfoIn) (*PlatformInf
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	c := d.Client
-	out := &PlatformInfo{Sandbox: d.Sandbox, Policy: d.Guard.Policy(), Surfaces: make([]SurfaceStatus, 3)}
+	out := &PlatformInfo{Sandbox: d.Sandbox, Policy: d.Guard.Effective(), Surfaces: make([]SurfaceStatus, 3)}
 	probes := []func() (string, error){
 		func() (string, error) {
 			v, err := c.Artifactory.Version(ctx)

@@ -45,14 +45,19 @@ var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 		if err != nil {
 			return nil, err
 		}
-		items := make([]RepositoryItem, len(repos))
-		for i, r := range repos {
-			items[i] = RepositoryItem{
+		// Repositories the policy does not let this server read are not
+		// shown: an agent should not plan around what it cannot touch.
+		items := make([]RepositoryItem, 0, len(repos))
+		for _, r := range repos {
+			if !d.Guard.CanRead(r.Key) {
+				continue
+			}
+			items = append(items, RepositoryItem{
 				Key:         r.Key,
 				Type:        strings.ToLower(r.Type),
 				PackageType: strings.ToLower(r.PackageType),
 				Description: r.Description,
-			}
+			})
 		}
 		return &RepositoryList{Paginate(items, in.Offset, limitOr(in.Limit, 200))}, nil
 	},

@@ -28,6 +28,8 @@ type SearchArtifactsIn struct {
 	Limit             int               `json:"limit,omitempty" jsonschema:"minimum=1,maximum=500,default=50"`
 	Offset            int               `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
 	IncludeProperties bool              `json:"include_properties,omitempty" jsonschema:"description=Also return each item's properties"`
+
+	query *aql.Query // built by Validate, narrowed by the guard
 }
 
 // Validate checks what the schema cannot: checksum length and date syntax.
@@ -51,6 +53,7 @@ func (in *SearchArtifactsIn) Validate() error {
 			return Errorf(CodeInvalidArgument, "give exact repository keys; list_repositories shows them", "repository key %q is not valid", r)
 		}
 	}
+	in.query = buildSearchQuery(in, limitOr(in.Limit, 50))
 	return nil
 }
 
@@ -100,14 +103,13 @@ var searchArtifacts = Define(Tool[SearchArtifactsIn, SearchResult]{
 	Description: "Find artifacts by repository, name or path wildcards, properties, checksum (sha256/sha1/md5) or creation and modification time. " +
 		"Returns compact items and the AQL it ran; use run_aql for anything this cannot express.",
 	Actions: func(in *SearchArtifactsIn) []guard.Action {
-		if len(in.Repos) == 0 {
-			return []guard.Action{{Class: guard.ClassRead}}
+		// Named repositories must each be readable (a clear refusal beats a
+		// silently empty result); the query itself is then scoped.
+		as := make([]guard.Action, 0, len(in.Repos)+1)
+		for _, r := range in.Repos {
+			as = append(as, guard.Action{Class: guard.ClassRead, Repo: r})
 		}
-		as := make([]guard.Action, len(in.Repos))
-		for i, r := range in.Repos {
-			as[i] = guard.Action{Class: guard.ClassRead, Repo: r}
-		}
-		return as
+		return append(as, guard.Action{Class: guard.ClassRead, AQL: in.query})
 	},
 	ErrorHints: ErrorHints{CodeInvalidArgument: "check the wildcards and values; run_aql shows Artifactory's own message for a query"},
 	Handle:     searchHandler,
@@ -122,7 +124,7 @@ var searchArtifacts = Define(Tool[SearchArtifactsIn, SearchResult]{
 
 func searchHandler(ctx context.Context, d *Deps, in *SearchArtifactsIn) (*SearchResult, error) {
 	limit := limitOr(in.Limit, 50)
-	q := buildSearchQuery(in, limit)
+	q := in.query
 	res, err := d.Client.Artifactory.AQL(ctx, q.String())
 	if err != nil {
 		return nil, err
@@ -132,6 +134,9 @@ func searchHandler(ctx context.Context, d *Deps, in *SearchArtifactsIn) (*Search
 		var it aqlItem
 		if err := json.Unmarshal(raw, &it); err != nil {
 			return nil, fmt.Errorf("decode AQL item: %w", err)
+		}
+		if !d.Guard.CanReadItem(it.Repo, it.Path, it.Name) {
+			continue
 		}
 		items = append(items, it.artifact())
 	}
@@ -254,7 +259,9 @@ func attachProperties(ctx context.Context, d *Deps, items []ArtifactItem) error 
 		if p == "" {
 			p = "."
 		}
-		branches[i] = aql.Object(aql.Eq("repo", it.Repo), aql.Eq("path", p), aql.Eq("name", it.Name))
+		// Inside $or, sibling fields of one object are alternatives in
+		// Artifactory; $and makes each branch one item.
+		branches[i] = aql.Object(aql.AndOf(aql.Object(aql.Eq("repo", it.Repo)), aql.Object(aql.Eq("path", p)), aql.Object(aql.Eq("name", it.Name))))
 	}
 	q := &aql.Query{Domain: aql.DomainItems, Criteria: aql.Object(aql.OrOf(branches...), aql.Eq("type", "any")),
 		Include: []string{"repo", "path", "name", "property"}}

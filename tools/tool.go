@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -54,6 +55,10 @@ type Tool[In, Out any] struct {
 	Handle     func(ctx context.Context, d *Deps, in *In) (*Out, error)
 	// Summary is the one line an agent reads first; the JSON follows it.
 	Summary func(in *In, out *Out) string
+	// Confirm makes a tool two-phase: it describes what this call would
+	// change irreversibly, or returns nil when the call needs no
+	// confirmation. Out must embed Pending and In must have confirm_token.
+	Confirm func(ctx context.Context, d *Deps, in *In) (*Plan, error)
 }
 
 // Validator is implemented by inputs with rules the schema cannot express
@@ -97,6 +102,14 @@ func Define[In, Out any](t Tool[In, Out]) Definition {
 		fail("no handler")
 	}
 	in, out := schemaFor[In](&reflector), schemaFor[Out](&outputReflector)
+	if t.Confirm != nil {
+		if _, ok := any(new(Out)).(pender); !ok {
+			fail("a two-phase tool's result must embed Pending")
+		}
+		if !strings.Contains(string(in), `"`+confirmKey+`"`) {
+			fail("a two-phase tool's input must have %s", confirmKey)
+		}
+	}
 	return &definition[In, Out]{t: t, in: in, out: out, validator: newInputValidator(t.Name, in)}
 }
 
@@ -173,6 +186,13 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 	}
 	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions}); err != nil {
 		return d.fail(err)
+	}
+	if t.Confirm != nil {
+		args, _ := req.Params.Arguments.(map[string]any)
+		proceed, res, err := d.confirmOrPlan(ctx, deps, in, args)
+		if !proceed {
+			return res, err
+		}
 	}
 	out, err := t.Handle(ctx, deps, in)
 	if err != nil {

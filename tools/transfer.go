@@ -36,7 +36,8 @@ type UploadIn struct {
 	Properties    Properties `json:"properties,omitempty" jsonschema:"description=Properties to set on the artifact: key -> value or [values]"`
 	BuildName     string     `json:"build_name,omitempty" jsonschema:"description=Adds build.name\\, build.number and build.timestamp"`
 	BuildNumber   string     `json:"build_number,omitempty"`
-	Overwrite     bool       `json:"overwrite,omitempty" jsonschema:"description=Replace an existing artifact with different content"`
+	Overwrite     bool       `json:"overwrite,omitempty" jsonschema:"description=Replace an existing artifact with different content (two-phase: returns a plan and confirm_token first)"`
+	ConfirmToken  string     `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
 
 	content []byte // decoded inline content
 }
@@ -88,6 +89,7 @@ func (in *UploadIn) Validate() error {
 
 // UploadResult says what was deployed and whether JFrog stored exactly it.
 type UploadResult struct {
+	Pending
 	Repo               string              `json:"repo"`
 	Path               string              `json:"path"`
 	Size               int64               `json:"size"`
@@ -123,7 +125,8 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		CodePermissionDenied: "the JFrog user may not deploy here; pick a repository it can write to",
 		CodeConflict:         "an artifact with other content is at this path: pass overwrite: true to replace it, or choose another path",
 	},
-	Handle: upload,
+	Confirm: overwritePlan,
+	Handle:  upload,
 	Summary: func(in *UploadIn, out *UploadResult) string {
 		how := "uploaded"
 		switch {
@@ -183,6 +186,10 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 			return nil, Errorf(CodeInvalidArgument, "give a regular file", "%s is not a regular file", in.LocalPath)
 		}
 		src.path, src.size = p, st.Size()
+	}
+	if limit := d.Guard.Limits().UploadBytes; limit > 0 && src.size > limit {
+		return nil, &guard.Denied{Reason: fmt.Sprintf("the upload is %d bytes, over the policy's limit of %d", src.size, limit),
+			Hint: "upload it outside the agent, or ask the operator to raise limits.upload_bytes"}
 	}
 	// A checksum deploy needs the sha256 before anything is sent, so a file is
 	// read once for it; sha1 and md5 are computed while the bytes go out.
@@ -291,4 +298,23 @@ func deployBody(ctx context.Context, art *client.Artifactory, req client.DeployR
 	}
 	*sums = sent
 	return res, nil
+}
+
+// overwritePlan asks for confirmation only when an overwrite would really
+// replace different content.
+func overwritePlan(ctx context.Context, d *Deps, in *UploadIn) (*Plan, error) {
+	if !in.Overwrite {
+		return nil, nil
+	}
+	existing, err := d.Client.Artifactory.Head(ctx, in.Repo, in.Path)
+	if client.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256 {
+		return nil, nil
+	}
+	return &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}, nil
 }

@@ -75,7 +75,12 @@ func TestUploadArtifact(t *testing.T) {
 		e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other"}))
 		assert.Equal(t, tools.CodeConflict, e.Code)
 		assert.Contains(t, e.Hint, "overwrite")
-		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other", "overwrite": true}))
+		args := map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other", "overwrite": true}
+		plan := ok[tools.UploadResult](t, h.call(t, "upload_artifact", args))
+		require.True(t, plan.ConfirmationRequired, "an overwrite is two-phase")
+		assert.Contains(t, plan.Plan.Summary, "replace generic-local/up/notes.txt")
+		args["confirm_token"] = plan.Plan.ConfirmToken
+		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", args))
 		assert.True(t, up.Verified)
 	})
 

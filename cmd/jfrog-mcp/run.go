@@ -12,7 +12,6 @@ import (
 	"github.com/jfrog-mcp/jfrog-mcp/internal/buildinfo"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
-	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/mcpserver"
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
@@ -49,6 +48,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	case config.CmdEmulator:
 		err = runEmulator(ctx, cfg, stdout, logger)
+	case config.CmdPolicy:
+		if err = policyCheck(cfg, stdout); err != nil {
+			fmt.Fprintln(stderr, "jfrog-mcp: policy:", err)
+			return exitUsage
+		}
 	default:
 		err = serve(ctx, cfg, stdin, stdout, stderr, logger)
 	}
@@ -69,23 +73,24 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 		defer sb.Close()
 		cfg.JFrog = client.Config{URL: sb.URL, AccessToken: sb.Token}
 		logger.Info("sandbox: serving the built-in JFrog emulator with demo data; nothing real is touched",
-			"url", sb.URL, "mode", cfg.Mode)
+			"url", sb.URL)
 	}
 	cfg.JFrog.Logger = logger
 	c, err := client.New(cfg.JFrog)
 	if err != nil {
 		return fmt.Errorf("configure JFrog client: %w", err)
 	}
-	roots, err := guard.NewLocalRoots(cfg.LocalRoots)
+	audit, closeAudit, err := auditWriter(cfg, stderr)
 	if err != nil {
-		return fmt.Errorf("configure local roots: %w", err)
+		return err
 	}
-	g, err := guard.New(guard.Config{Mode: cfg.Mode, Toolsets: cfg.Toolsets, LocalRoots: roots, Audit: logger.With("log", "audit")})
+	defer closeAudit()
+	g, err := buildGuard(cfg, logger, audit)
 	if err != nil {
 		return fmt.Errorf("configure guard: %w", err)
 	}
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Sandbox: cfg.Sandbox})
-	logger.Debug("jfrog-mcp ready", "transport", cfg.Command, "mode", cfg.Mode, "tools", len(names))
+	logger.Debug("jfrog-mcp ready", "transport", cfg.Command, "mode", g.Mode(), "tools", len(names))
 
 	if cfg.Command == config.CmdHTTP {
 		return mcpserver.ServeHTTP(ctx, cfg.Listen, mcpserver.Handler(s), logger, func(a net.Addr) {

@@ -24,20 +24,32 @@ const (
 	CmdHTTP     = "http"
 	CmdEmulator = "emulator"
 	CmdVersion  = "version"
+	CmdPolicy   = "policy"
 )
 
 // Config is everything a command needs to run.
 type Config struct {
-	Command  string
-	JFrog    client.Config
-	Mode     guard.Mode
+	Command string
+	JFrog   client.Config
+	// Mode is set when a flag or JFROG_MCP_MODE says so; it then wins over
+	// the policy file. DefaultMode applies when neither says.
+	Mode        guard.Mode
+	DefaultMode guard.Mode
+	// PolicyFile and Profile select the guard policy; AuditLog is where
+	// decisions go ("" means stderr).
+	PolicyFile string
+	Profile    string
+	AuditLog   string
 	Toolsets []string
 	LogLevel slog.Level
 	Sandbox  bool
 	Listen   string
-	// LocalRoots are the directories upload/download may use. Default: the
+	// LocalRoots are the directories upload/download may use, when a flag or
+	// env says; otherwise the policy file's, otherwise DefaultLocalRoots: the
 	// working directory for stdio (the user's own machine), none for http.
-	LocalRoots []string
+	LocalRoots        []string
+	LocalRootsSet     bool
+	DefaultLocalRoots []string
 	// Emulator command only.
 	DataDir  string
 	SeedFile string
@@ -65,8 +77,14 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 		switch args[0] {
 		case CmdStdio, CmdHTTP, CmdEmulator, CmdVersion:
 			cfg.Command, args = args[0], args[1:]
+		case CmdPolicy:
+			// jfrog-mcp policy check FILE [--profile NAME]
+			if len(args) < 3 || args[1] != "check" {
+				return nil, &UsageError{"usage: jfrog-mcp policy check FILE [--profile NAME]"}
+			}
+			cfg.Command, cfg.PolicyFile, args = CmdPolicy, args[2], args[3:]
 		default:
-			return nil, &UsageError{fmt.Sprintf("unknown command %q: use stdio, http, emulator or version", args[0])}
+			return nil, &UsageError{fmt.Sprintf("unknown command %q: use stdio, http, emulator, policy or version", args[0])}
 		}
 	}
 	env := func(names ...string) string {
@@ -86,6 +104,9 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	fs.StringVar(&toolsets, "toolsets", env("JFROG_MCP_TOOLSETS"), "comma-separated toolsets to enable, or all (env JFROG_MCP_TOOLSETS)")
 	fs.StringVar(&logLevel, "log-level", env("JFROG_MCP_LOG_LEVEL"), "debug, info, warn or error (env JFROG_MCP_LOG_LEVEL; default info)")
 	fs.StringVar(&roots, "local-roots", env("JFROG_MCP_LOCAL_ROOTS"), "directories upload/download may use, separated by '"+string(os.PathListSeparator)+"' (env JFROG_MCP_LOCAL_ROOTS; default: the working directory for stdio, none for http); 'none' disables local files")
+	fs.StringVar(&cfg.PolicyFile, "policy", env("JFROG_MCP_POLICY"), "policy file (YAML) (env JFROG_MCP_POLICY)")
+	fs.StringVar(&cfg.Profile, "profile", env("JFROG_MCP_PROFILE"), "profile of the policy file to apply (env JFROG_MCP_PROFILE)")
+	fs.StringVar(&cfg.AuditLog, "audit-log", env("JFROG_MCP_AUDIT_LOG"), "append guard decisions as JSON lines to this file (env JFROG_MCP_AUDIT_LOG; default stderr)")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "serve the built-in JFrog emulator with demo data (mode write)")
 	switch cfg.Command {
 	case CmdHTTP:
@@ -104,7 +125,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	if fs.NArg() > 0 {
 		return nil, &UsageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	if cfg.Command == CmdVersion || cfg.Command == CmdEmulator {
+	if cfg.Command == CmdVersion || cfg.Command == CmdEmulator || cfg.Command == CmdPolicy {
 		return cfg, nil
 	}
 
@@ -123,15 +144,14 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	if cfg.LogLevel, err = parseLevel(logLevel); err != nil {
 		return nil, &UsageError{err.Error()}
 	}
-	switch {
-	case mode != "":
+	if mode != "" {
 		if cfg.Mode, err = guard.ParseMode(mode); err != nil {
 			return nil, &UsageError{err.Error()}
 		}
-	case cfg.Sandbox:
-		cfg.Mode = guard.ModeWrite
-	default:
-		cfg.Mode = guard.ModeReadOnly
+	}
+	cfg.DefaultMode = guard.ModeReadOnly
+	if cfg.Sandbox {
+		cfg.DefaultMode = guard.ModeWrite
 	}
 	if toolsets != "" {
 		for _, t := range strings.Split(toolsets, ",") {
@@ -142,14 +162,16 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	}
 	switch {
 	case roots == "none":
+		cfg.LocalRootsSet = true
 	case roots != "":
-		cfg.LocalRoots = filepath.SplitList(roots)
-	case cfg.Command == CmdStdio:
+		cfg.LocalRoots, cfg.LocalRootsSet = filepath.SplitList(roots), true
+	}
+	if cfg.Command == CmdStdio {
 		wd, err := os.Getwd()
 		if err != nil {
 			return nil, fmt.Errorf("working directory: %w", err)
 		}
-		cfg.LocalRoots = []string{wd}
+		cfg.DefaultLocalRoots = []string{wd}
 	}
 	if !cfg.Sandbox && cfg.JFrog.URL == "" && cfg.JFrog.ArtifactoryURL == "" {
 		return nil, &UsageError{MissingURLMessage}

@@ -6,10 +6,14 @@ package guard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 )
 
 // Mode is the coarse permission level the server runs with.
@@ -77,12 +81,17 @@ type Action struct {
 	// Local is a file on the server's machine the call reads (ClassRead) or
 	// writes (ClassWrite); it must resolve inside the local roots.
 	Local string `json:"local,omitempty"`
+	// AQL is a query the call will run; the guard narrows it in place to
+	// the readable repositories, or refuses it.
+	AQL *aql.Query `json:"-"`
 }
 
 func (a Action) String() string {
 	switch {
 	case a.Local != "":
 		return string(a.Class) + " local " + a.Local
+	case a.AQL != nil:
+		return string(a.Class) + " aql " + a.AQL.String()
 	case a.Repo == "":
 		return string(a.Class)
 	case a.Path == "":
@@ -115,40 +124,59 @@ var Toolsets = []string{"platform", "artifacts", "builds", "xray", "repositories
 
 // Config selects what the guard allows.
 type Config struct {
-	Mode Mode
-	// Toolsets enabled; empty or containing "all" means every toolset.
-	Toolsets []string
-	// DisabledTools are never registered nor allowed, whatever their toolset.
-	DisabledTools []string
-	// LocalRoots are the directories upload and download may use; none
-	// means no local file access.
+	// Policy is the mode, toolsets and rules; the zero value means
+	// DefaultPolicy(read-only).
+	Policy Policy
+	// LocalRoots are the directories upload and download may use (resolved
+	// from Policy.LocalRoots or flags by the caller); none means no local
+	// file access.
 	LocalRoots LocalRoots
 	// Audit receives one record per decision; nil discards them.
 	Audit *slog.Logger
+	// Secret signs confirmation tokens; empty means a random one, which is
+	// right for a single process. Replicas behind a load balancer share one.
+	Secret []byte
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
 }
 
-// Guard is safe for concurrent use; it is immutable after New.
+// Guard is safe for concurrent use; its policy is immutable after New.
 type Guard struct {
 	mode     Mode
+	policy   Policy
 	roots    LocalRoots
 	toolsets map[string]bool
 	disabled map[string]bool
 	audit    *slog.Logger
+	confirm  *confirmer
 }
 
 // New validates cfg and builds a Guard.
 func New(cfg Config) (*Guard, error) {
-	if cfg.Mode == "" {
-		cfg.Mode = ModeReadOnly
+	p := cfg.Policy
+	// A class without rules is governed by the mode alone: the defaults are
+	// "every repository", and the mode decides which classes exist at all.
+	all := []Rule{{Repo: "*"}}
+	for _, rs := range []*[]Rule{&p.Read, &p.Write, &p.Delete, &p.Promote} {
+		if *rs == nil {
+			*rs = all
+		}
 	}
-	if _, err := ParseMode(string(cfg.Mode)); err != nil {
+	if p.Mode == "" {
+		p.Mode = ModeReadOnly
+	}
+	if _, err := ParseMode(string(p.Mode)); err != nil {
 		return nil, err
 	}
-	g := &Guard{mode: cfg.Mode, roots: cfg.LocalRoots, toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit}
+	conf, err := newConfirmer(cfg.Secret, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf}
 	if g.audit == nil {
 		g.audit = slog.New(slog.DiscardHandler)
 	}
-	sets := cfg.Toolsets
+	sets := p.Toolsets
 	if len(sets) == 0 || slices.Contains(sets, "all") || slices.Contains(sets, "default") {
 		sets = Toolsets
 	}
@@ -159,7 +187,7 @@ func New(cfg Config) (*Guard, error) {
 		}
 		g.toolsets[s] = true
 	}
-	for _, t := range cfg.DisabledTools {
+	for _, t := range p.DisabledTools {
 		g.disabled[strings.TrimSpace(t)] = true
 	}
 	return g, nil
@@ -195,61 +223,151 @@ func (g *Guard) decide(call Call) *Denied {
 	if !g.Enabled(call.Toolset, call.Tool, call.Class) {
 		return &Denied{
 			Reason: fmt.Sprintf("tool %s (%s) is not enabled in %s mode", call.Tool, call.Class, g.mode),
-			Hint:   "ask the operator to enable it (--mode, --toolsets); get_platform_info shows what is allowed",
+			Hint:   "ask the operator to enable it (--mode, --toolsets, the policy file); get_platform_info shows what is allowed",
 		}
 	}
-	for _, a := range call.Actions {
-		if !a.Class.Valid() {
-			// A tool declaring nonsense is a bug; refusing is the safe side.
-			return &Denied{Reason: fmt.Sprintf("tool %s declared an unknown action class %q", call.Tool, a.Class)}
-		}
-		if a.Local != "" {
-			if _, err := g.roots.Resolve(a.Local); err != nil {
-				return err.(*Denied)
-			}
-			continue
-		}
-		if !g.mode.allows(a.Class) {
-			return &Denied{
-				Reason: fmt.Sprintf("%s is not allowed in %s mode", a, g.mode),
-				Hint:   "this server is not permitted to do that; get_platform_info shows the effective policy",
-			}
+	for i := range call.Actions {
+		if d := g.decideAction(call.Tool, &call.Actions[i]); d != nil {
+			return d
 		}
 	}
 	return nil
 }
 
+// decideAction checks one action against mode, local roots and repository
+// rules. Repository and path are normalised first, and the normalised form
+// is written back so the handler acts on exactly what was checked.
+func (g *Guard) decideAction(tool string, a *Action) *Denied {
+	if !a.Class.Valid() {
+		// A tool declaring nonsense is a bug; refusing is the safe side.
+		return &Denied{Reason: fmt.Sprintf("tool %s declared an unknown action class %q", tool, a.Class)}
+	}
+	if a.Local != "" {
+		// Local files are the server's machine, not JFrog: the roots decide,
+		// whatever the mode (a download writes locally in read-only mode).
+		if _, err := g.roots.Resolve(a.Local); err != nil {
+			var d *Denied
+			if errors.As(err, &d) {
+				return d
+			}
+			return &Denied{Reason: err.Error()}
+		}
+		return nil
+	}
+	if !g.mode.allows(a.Class) {
+		return &Denied{
+			Reason: fmt.Sprintf("%s is not allowed in %s mode", a, g.mode),
+			Hint:   "this server is not permitted to do that; get_platform_info shows the effective policy",
+		}
+	}
+	if a.AQL != nil {
+		return g.scopeAQL(a.AQL)
+	}
+	if a.Repo == "" {
+		if a.Class == ClassRead || a.Class == ClassAdmin {
+			return nil // platform-wide reads; list results are filtered by CanRead
+		}
+		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action without a repository", tool, a.Class)}
+	}
+	repo, err := NormalizeRepo(a.Repo)
+	if err != nil {
+		return &Denied{Reason: err.Error(), Hint: "use a repository key exactly as list_repositories shows it"}
+	}
+	p, err := NormalizePath(a.Path)
+	if err != nil {
+		return &Denied{Reason: err.Error(), Hint: "give the path from the repository root, without '..', backslashes or encoded separators"}
+	}
+	if !g.policy.Allows(a.Class, repo, p) {
+		return &Denied{
+			Reason: fmt.Sprintf("%s %s is outside the policy", a.Class, joinRepoPath(repo, p)),
+			Hint:   fmt.Sprintf("%s is allowed on: %s; get_platform_info shows the whole policy", a.Class, rulesText(g.policy.rules(a.Class))),
+		}
+	}
+	a.Repo, a.Path = repo, p
+	return nil
+}
+
+// CanRead reports whether the policy lets the server read anything in repo;
+// list tools use it to hide repositories the agent may not see.
+func (g *Guard) CanRead(repo string) bool {
+	key, err := NormalizeRepo(repo)
+	if err != nil {
+		return false
+	}
+	for _, r := range g.policy.Read {
+		if globMatch(r.Repo, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// Gates returns the release gates of the policy.
+func (g *Guard) Gates() []Gate { return g.policy.Gates }
+
+// Limits returns the per-call limits of the policy.
+func (g *Guard) Limits() Limits { return g.policy.Limits }
+
 // ResolveLocal returns the real path of a local file inside the roots, for
 // the handler that then opens it.
 func (g *Guard) ResolveLocal(p string) (string, error) { return g.roots.Resolve(p) }
 
-// Policy is the compact, agent-readable view of what the guard allows.
-type Policy struct {
-	Mode          Mode     `json:"mode"`
-	Toolsets      []string `json:"toolsets"`
-	AllowedClass  []Class  `json:"allowed_classes"`
-	DisabledTools []string `json:"disabled_tools,omitempty"`
-	LocalRoots    []string `json:"local_roots,omitempty"`
+// Effective is the compact, agent-readable view of what the guard allows.
+type Effective struct {
+	Mode          Mode              `json:"mode"`
+	Toolsets      []string          `json:"toolsets"`
+	AllowedClass  []Class           `json:"allowed_classes"`
+	Repositories  map[string]string `json:"repositories" jsonschema:"description=Action class -> repository globs (repo or repo/path-prefix) it is allowed on"`
+	ReleaseGates  []Gate            `json:"release_gates,omitempty"`
+	LocalRoots    []string          `json:"local_roots,omitempty"`
+	Limits        *Limits           `json:"limits,omitempty"`
+	DisabledTools []string          `json:"disabled_tools,omitempty"`
 }
 
-// Policy describes the effective policy.
-func (g *Guard) Policy() Policy {
-	p := Policy{Mode: g.mode, LocalRoots: g.roots}
+// Effective describes the effective policy.
+func (g *Guard) Effective() Effective {
+	e := Effective{Mode: g.mode, LocalRoots: g.roots, ReleaseGates: g.policy.Gates, Repositories: map[string]string{}}
 	for _, s := range Toolsets {
 		if g.toolsets[s] {
-			p.Toolsets = append(p.Toolsets, s)
+			e.Toolsets = append(e.Toolsets, s)
 		}
 	}
 	for _, c := range []Class{ClassRead, ClassWrite, ClassDelete, ClassPromote, ClassAdmin} {
-		if g.mode.allows(c) {
-			p.AllowedClass = append(p.AllowedClass, c)
+		if !g.mode.allows(c) {
+			continue
+		}
+		e.AllowedClass = append(e.AllowedClass, c)
+		if c != ClassAdmin {
+			e.Repositories[string(c)] = rulesText(g.policy.rules(c))
 		}
 	}
-	for t := range g.disabled {
-		p.DisabledTools = append(p.DisabledTools, t)
+	if g.policy.Limits != (Limits{}) {
+		l := g.policy.Limits
+		e.Limits = &l
 	}
-	slices.Sort(p.DisabledTools)
-	return p
+	for t := range g.disabled {
+		e.DisabledTools = append(e.DisabledTools, t)
+	}
+	slices.Sort(e.DisabledTools)
+	return e
+}
+
+func rulesText(rules []Rule) string {
+	if len(rules) == 0 {
+		return "nothing"
+	}
+	parts := make([]string, len(rules))
+	for i, r := range rules {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+func joinRepoPath(repo, p string) string {
+	if p == "" {
+		return repo
+	}
+	return repo + "/" + p
 }
 
 func actionStrings(as []Action) []string {

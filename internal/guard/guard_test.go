@@ -21,9 +21,9 @@ func TestModesAllowClasses(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.mode), func(t *testing.T) {
-			g, err := New(Config{Mode: tc.mode})
+			g, err := New(Config{Policy: DefaultPolicy(tc.mode)})
 			require.NoError(t, err)
-			assert.Equal(t, tc.allowed, g.Policy().AllowedClass)
+			assert.Equal(t, tc.allowed, g.Effective().AllowedClass)
 			for _, c := range []Class{ClassRead, ClassWrite, ClassDelete, ClassPromote, ClassAdmin} {
 				err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: ClassRead, Actions: []Action{{Class: c, Repo: "r"}}})
 				if contains(tc.allowed, c) {
@@ -48,7 +48,7 @@ func contains(cs []Class, c Class) bool {
 }
 
 func TestEnabledFollowsToolsetsAndMode(t *testing.T) {
-	g, err := New(Config{Mode: ModeWrite, Toolsets: []string{"artifacts"}, DisabledTools: []string{"delete_artifact"}})
+	g, err := New(Config{Policy: Policy{Mode: ModeWrite, Toolsets: []string{"artifacts"}, DisabledTools: []string{"delete_artifact"}}})
 	require.NoError(t, err)
 	assert.True(t, g.Enabled("artifacts", "upload_artifact", ClassWrite))
 	assert.False(t, g.Enabled("repositories", "list_repositories", ClassRead), "toolset off")
@@ -57,19 +57,19 @@ func TestEnabledFollowsToolsetsAndMode(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	_, err := New(Config{Mode: "god"})
+	_, err := New(Config{Policy: Policy{Mode: "god"}})
 	assert.ErrorContains(t, err, "unknown mode")
-	_, err = New(Config{Toolsets: []string{"artifact"}})
+	_, err = New(Config{Policy: Policy{Toolsets: []string{"artifact"}}})
 	assert.ErrorContains(t, err, `unknown toolset "artifact"`)
 	g, err := New(Config{})
 	require.NoError(t, err)
 	assert.Equal(t, ModeReadOnly, g.Mode(), "read-only is the default")
-	assert.Equal(t, Toolsets, g.Policy().Toolsets)
+	assert.Equal(t, Toolsets, g.Effective().Toolsets)
 }
 
 func TestDeniedCallOfDisabledToolIsAudited(t *testing.T) {
 	var buf bytes.Buffer
-	g, err := New(Config{Mode: ModeReadOnly, Audit: slog.New(slog.NewJSONHandler(&buf, nil))})
+	g, err := New(Config{Policy: DefaultPolicy(ModeReadOnly), Audit: slog.New(slog.NewJSONHandler(&buf, nil))})
 	require.NoError(t, err)
 	err = g.Check(context.Background(), Call{Caller: "ci", Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
 		Actions: []Action{{Class: ClassWrite, Repo: "libs", Path: "a/b.jar"}}})

@@ -55,7 +55,7 @@ func TestLocalActionsAreChecked(t *testing.T) {
 	root := t.TempDir()
 	roots, err := NewLocalRoots([]string{root})
 	require.NoError(t, err)
-	g, err := New(Config{Mode: ModeWrite, LocalRoots: roots})
+	g, err := New(Config{Policy: DefaultPolicy(ModeWrite), LocalRoots: roots})
 	require.NoError(t, err)
 	call := func(local string) error {
 		return g.Check(context.Background(), Call{Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
@@ -63,5 +63,5 @@ func TestLocalActionsAreChecked(t *testing.T) {
 	}
 	assert.NoError(t, call("a.bin"))
 	assert.Error(t, call("/etc/passwd"))
-	assert.Equal(t, []string{roots[0]}, g.Policy().LocalRoots)
+	assert.Equal(t, []string{roots[0]}, g.Effective().LocalRoots)
 }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// buildGuard assembles the guard from the policy file (if any) and the
+// command line: an explicit --mode or --local-roots wins over the file.
+func buildGuard(cfg *config.Config, logger *slog.Logger, audit io.Writer) (*guard.Guard, error) {
+	policy, err := loadPolicy(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rootDirs := cfg.DefaultLocalRoots
+	switch {
+	case cfg.LocalRootsSet:
+		rootDirs = cfg.LocalRoots
+	case policy.LocalRoots != nil:
+		rootDirs = policy.LocalRoots
+	}
+	roots, err := guard.NewLocalRoots(rootDirs)
+	if err != nil {
+		return nil, fmt.Errorf("configure local roots: %w", err)
+	}
+	return guard.New(guard.Config{
+		Policy:     policy,
+		LocalRoots: roots,
+		Audit:      slog.New(slog.NewJSONHandler(audit, nil)).With("log", "audit"),
+		Secret:     []byte(os.Getenv("JFROG_MCP_SECRET")),
+	})
+}
+
+// loadPolicy reads the policy file and profile, then applies the mode and
+// toolsets given on the command line.
+func loadPolicy(cfg *config.Config) (guard.Policy, error) {
+	policy := guard.DefaultPolicy("")
+	if cfg.PolicyFile != "" {
+		set, err := guard.LoadPolicyFile(cfg.PolicyFile)
+		if err != nil {
+			return guard.Policy{}, err
+		}
+		if policy, err = set.Profile(cfg.Profile); err != nil {
+			return guard.Policy{}, err
+		}
+	} else if cfg.Profile != "" {
+		return guard.Policy{}, fmt.Errorf("--profile %s needs a policy file (--policy)", cfg.Profile)
+	}
+	switch {
+	case cfg.Mode != "":
+		policy.Mode = cfg.Mode
+	case policy.Mode == "":
+		policy.Mode = cfg.DefaultMode
+	}
+	if cfg.Toolsets != nil {
+		policy.Toolsets = cfg.Toolsets
+	}
+	return policy, nil
+}
+
+// auditWriter opens the audit log file, or returns stderr.
+func auditWriter(cfg *config.Config, stderr io.Writer) (io.Writer, func(), error) {
+	if cfg.AuditLog == "" {
+		return stderr, func() {}, nil
+	}
+	f, err := os.OpenFile(cfg.AuditLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open audit log: %w", err)
+	}
+	return f, func() { _ = f.Close() }, nil
+}
+
+// policyCheck validates a policy file and prints the effective policy.
+func policyCheck(cfg *config.Config, stdout io.Writer) error {
+	cfg.DefaultMode = guard.ModeReadOnly
+	g, err := buildGuard(cfg, slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(g.Effective())
+}
