@@ -35,7 +35,7 @@ type harnessOpts struct {
 	token  string // upstream token; default the emulator's admin token
 	user   string // or: act upstream as this seeded user
 	budget int
-	roots  []string // local roots for upload/download
+	roots  []string      // local roots for upload/download
 	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
 	now    func() time.Time
 	// elicit, when set, makes the client support elicitation.

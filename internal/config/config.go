@@ -40,10 +40,10 @@ type Config struct {
 	PolicyFile string
 	Profile    string
 	AuditLog   string
-	Toolsets []string
-	LogLevel slog.Level
-	Sandbox  bool
-	Listen   string
+	Toolsets   []string
+	LogLevel   slog.Level
+	Sandbox    bool
+	Listen     string
 	// LocalRoots are the directories upload/download may use, when a flag or
 	// env says; otherwise the policy file's, otherwise DefaultLocalRoots: the
 	// working directory for stdio (the user's own machine), none for http.
