@@ -40,7 +40,7 @@ func initialize(t *testing.T, c *mcpclient.Client) *mcp.InitializeResult {
 func TestHTTPTransports(t *testing.T) {
 	c, err := client.New(client.Config{URL: "http://127.0.0.1:1", AccessToken: "x"})
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Mode: guard.ModeReadOnly})
+	g, err := guard.New(guard.Config{Policy: guard.DefaultPolicy(guard.ModeReadOnly)})
 	require.NoError(t, err)
 	s, names := New(&tools.Deps{Client: c, Guard: g})
 	ts := httptest.NewServer(Handler(s))
