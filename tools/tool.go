@@ -184,11 +184,11 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 	if t.Actions != nil {
 		actions = t.Actions(in)
 	}
-	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions}); err != nil {
+	args, _ := req.Params.Arguments.(map[string]any)
+	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args}); err != nil {
 		return d.fail(err)
 	}
 	if t.Confirm != nil {
-		args, _ := req.Params.Arguments.(map[string]any)
 		proceed, res, err := d.confirmOrPlan(ctx, deps, in, args)
 		if !proceed {
 			return res, err

@@ -13,7 +13,7 @@ import (
 
 // buildGuard assembles the guard from the policy file (if any) and the
 // command line: an explicit --mode or --local-roots wins over the file.
-func buildGuard(cfg *config.Config, logger *slog.Logger, audit io.Writer) (*guard.Guard, error) {
+func buildGuard(cfg *config.Config, audit io.Writer) (*guard.Guard, error) {
 	policy, err := loadPolicy(cfg)
 	if err != nil {
 		return nil, err
@@ -77,13 +77,26 @@ func auditWriter(cfg *config.Config, stderr io.Writer) (io.Writer, func(), error
 }
 
 // policyCheck validates a policy file and prints the effective policy.
-func policyCheck(cfg *config.Config, stdout io.Writer) error {
+// Local roots are shown as written and only warned about when missing: the
+// check may run on another machine than the server.
+func policyCheck(cfg *config.Config, stdout, stderr io.Writer) error {
 	cfg.DefaultMode = guard.ModeReadOnly
-	g, err := buildGuard(cfg, slog.New(slog.DiscardHandler), io.Discard)
+	policy, err := loadPolicy(cfg)
 	if err != nil {
 		return err
 	}
+	g, err := guard.New(guard.Config{Policy: policy})
+	if err != nil {
+		return err
+	}
+	eff := g.Effective()
+	eff.LocalRoots = policy.LocalRoots
+	for _, r := range policy.LocalRoots {
+		if st, err := os.Stat(r); err != nil || !st.IsDir() {
+			fmt.Fprintf(stderr, "jfrog-mcp: policy: warning: local root %q is not a directory here\n", r)
+		}
+	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(g.Effective())
+	return enc.Encode(eff)
 }

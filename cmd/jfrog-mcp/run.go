@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case config.CmdEmulator:
 		err = runEmulator(ctx, cfg, stdout, logger)
 	case config.CmdPolicy:
-		if err = policyCheck(cfg, stdout); err != nil {
+		if err = policyCheck(cfg, stdout, stderr); err != nil {
 			fmt.Fprintln(stderr, "jfrog-mcp: policy:", err)
 			return exitUsage
 		}
@@ -85,11 +85,11 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 		return err
 	}
 	defer closeAudit()
-	g, err := buildGuard(cfg, logger, audit)
+	g, err := buildGuard(cfg, audit)
 	if err != nil {
 		return fmt.Errorf("configure guard: %w", err)
 	}
-	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Sandbox: cfg.Sandbox})
+	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Sandbox: cfg.Sandbox, Budget: g.Limits().ResponseBytes})
 	logger.Debug("jfrog-mcp ready", "transport", cfg.Command, "mode", g.Mode(), "tools", len(names))
 
 	if cfg.Command == config.CmdHTTP {

@@ -73,6 +73,7 @@ const MissingURLMessage = "no JFrog URL: set JFROG_URL (or JF_URL) and JFROG_ACC
 // Parse reads args (without the program name) and the environment.
 func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config, error) {
 	cfg := &Config{Command: CmdStdio}
+	var policyArg string // the FILE of "policy check FILE"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		switch args[0] {
 		case CmdStdio, CmdHTTP, CmdEmulator, CmdVersion:
@@ -82,7 +83,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 			if len(args) < 3 || args[1] != "check" {
 				return nil, &UsageError{"usage: jfrog-mcp policy check FILE [--profile NAME]"}
 			}
-			cfg.Command, cfg.PolicyFile, args = CmdPolicy, args[2], args[3:]
+			cfg.Command, policyArg, args = CmdPolicy, args[2], args[3:]
 		default:
 			return nil, &UsageError{fmt.Sprintf("unknown command %q: use stdio, http, emulator, policy or version", args[0])}
 		}
@@ -121,6 +122,9 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 			return nil, ErrHelp
 		}
 		return nil, &UsageError{err.Error()}
+	}
+	if policyArg != "" {
+		cfg.PolicyFile = policyArg
 	}
 	if fs.NArg() > 0 {
 		return nil, &UsageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}

@@ -108,6 +108,9 @@ type Call struct {
 	Toolset string
 	Class   Class
 	Actions []Action
+	// Args are the call's arguments, for the audit log; secrets and
+	// artifact content are redacted before they are written.
+	Args map[string]any
 }
 
 // Denied is the error returned when the guard refuses a call. Its message and
@@ -210,6 +213,9 @@ func (g *Guard) Check(ctx context.Context, call Call) error {
 		slog.String("tool", call.Tool),
 		slog.String("class", string(call.Class)),
 		slog.Any("actions", actionStrings(call.Actions)),
+	}
+	if call.Args != nil {
+		attrs = append(attrs, slog.Any("args", redactArgs(call.Args)))
 	}
 	if err != nil {
 		g.audit.LogAttrs(ctx, slog.LevelWarn, "guard decision", append(attrs, slog.String("decision", "deny"), slog.String("reason", err.Reason))...)

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPolicyCheck(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"policy", "check", "../../examples/policies/ci-release.yaml"}, nil, &stdout, &stderr, noEnv)
+	require.Equal(t, exitOK, code, stderr.String())
+	var eff struct {
+		Mode         string            `json:"mode"`
+		Repositories map[string]string `json:"repositories"`
+		ReleaseGates []map[string]any  `json:"release_gates"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &eff), stdout.String())
+	assert.Equal(t, "write", eff.Mode)
+	assert.Equal(t, "*-staging-*, generic-local/ci", eff.Repositories["write"])
+	assert.Len(t, eff.ReleaseGates, 1)
+
+	stdout.Reset()
+	code = run(context.Background(), []string{"policy", "check", "../../examples/policies/ci-release.yaml", "--profile", "pr-check"}, nil, &stdout, &stderr, noEnv)
+	require.Equal(t, exitOK, code, stderr.String())
+	assert.Contains(t, stdout.String(), `"mode": "read-only"`)
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("mode: write\nrepositories:\n  wirte: ['*']\n"), 0o644))
+	stderr.Reset()
+	code = run(context.Background(), []string{"policy", "check", bad}, nil, io.Discard, &stderr, noEnv)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr.String(), "line 3: field wirte not found")
+}
+
+// The audit log gets one JSON line per decision, with secrets and artifact
+// content redacted.
+func TestAuditLogFile(t *testing.T) {
+	dir := t.TempDir()
+	auditFile := filepath.Join(dir, "audit.jsonl")
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"stdio", "--sandbox", "--audit-log", auditFile, "--local-roots", dir}, inR, outW, io.Discard, noEnv)
+	}()
+	replies := bufio.NewReader(outR)
+	send := func(line string) string {
+		_, err := io.WriteString(inW, line+"\n")
+		require.NoError(t, err)
+		reply, err := replies.ReadString('\n')
+		require.NoError(t, err)
+		return reply
+	}
+	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`)
+	_, _ = io.WriteString(inW, `{"jsonrpc":"2.0","method":"notifications/initialized"}`+"\n")
+	reply := send(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"upload_artifact","arguments":{"repo":"generic-local","path":"audit/a.txt","content_text":"very secret content","properties":{"deploy.token":"s3cr3t"}}}}`)
+	assert.Contains(t, reply, `"verified":true`)
+	reply = send(`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"delete_artifact","arguments":{"repo":"generic-local","path":"audit/a.txt","confirm_token":"forged.token"}}}`)
+	assert.Contains(t, reply, "guard_denied")
+	cancel()
+	_ = inW.Close()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop")
+	}
+
+	b, err := os.ReadFile(auditFile)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Len(t, lines, 2, string(b))
+	var first map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
+	assert.Equal(t, "upload_artifact", first["tool"])
+	assert.Equal(t, "allow", first["decision"])
+	assert.NotContains(t, string(b), "very secret content")
+	assert.NotContains(t, string(b), "s3cr3t")
+	assert.NotContains(t, string(b), "forged.token")
+	assert.Contains(t, string(b), `"content_text":"[19 bytes]"`)
+}
