@@ -57,6 +57,43 @@ func schemaFor[T any](r *jsonschema.Reflector) json.RawMessage {
 	if err != nil {
 		panic(fmt.Sprintf("marshal schema of %T: %v", *new(T), err))
 	}
+	return compact(b, r == &outputReflector)
+}
+
+// compact drops what costs bytes in every tools/list without telling a
+// client anything: empty "required" lists and, in output schemas, nested
+// "additionalProperties": false (a result is ours; strictness there only
+// makes a newer server break an older client). The input root keeps it, so
+// unknown arguments are refused.
+func compact(schema json.RawMessage, output bool) json.RawMessage {
+	var v any
+	if err := json.Unmarshal(schema, &v); err != nil {
+		panic(fmt.Sprintf("re-read schema: %v", err))
+	}
+	var walk func(x any, root bool)
+	walk = func(x any, root bool) {
+		switch n := x.(type) {
+		case map[string]any:
+			if r, ok := n["required"].([]any); ok && len(r) == 0 {
+				delete(n, "required")
+			}
+			if ap, ok := n["additionalProperties"].(bool); ok && !ap && output && !root {
+				delete(n, "additionalProperties")
+			}
+			for _, c := range n {
+				walk(c, false)
+			}
+		case []any:
+			for _, c := range n {
+				walk(c, false)
+			}
+		}
+	}
+	walk(v, true)
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("marshal schema: %v", err))
+	}
 	return b
 }
 

@@ -131,8 +131,9 @@ func (d *definition[In, Out]) serverTool(deps *Deps) server.ServerTool {
 		Description:     t.Description,
 		RawInputSchema:  d.in,
 		RawOutputSchema: d.out,
+		// The title is the tool's own field; repeating it in the annotations
+		// would cost bytes in every tools/list.
 		Annotations: mcp.ToolAnnotation{
-			Title:           t.Title,
 			ReadOnlyHint:    t.Hints.ReadOnly,
 			DestructiveHint: t.Hints.Destructive,
 			IdempotentHint:  t.Hints.Idempotent,
