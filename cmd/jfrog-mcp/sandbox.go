@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/mcpserver"
 )
 
 // sandbox is the emulator served on a loopback port inside this process, so
@@ -59,23 +59,7 @@ func runEmulator(ctx context.Context, cfg *config.Config, stdout io.Writer, logg
 		return fmt.Errorf("start emulator: %w", err)
 	}
 	defer emu.Close()
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
-	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "JFROG_URL=http://%s JFROG_ACCESS_TOKEN=%s\n", ln.Addr(), emu.AdminToken())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return nil
+	return mcpserver.ServeHTTP(ctx, cfg.Listen, emu, logger, func(a net.Addr) {
+		fmt.Fprintf(stdout, "JFROG_URL=http://%s JFROG_ACCESS_TOKEN=%s\n", a, emu.AdminToken())
+	})
 }

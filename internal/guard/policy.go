@@ -76,16 +76,11 @@ func (p *Policy) Allows(c Class, repo, path string) bool {
 	return false
 }
 
-// policyFile is the YAML form. Every field is optional.
+// policyFile is the YAML form: the base policy and its profiles, each of
+// which may set any field of the base. Every field is optional.
 type policyFile struct {
-	Mode         *yamlMode              `yaml:"mode"`
-	Toolsets     []string               `yaml:"toolsets"`
-	Tools        *toolsFile             `yaml:"tools"`
-	Repositories *reposFile             `yaml:"repositories"`
-	ReleaseGates []gateFile             `yaml:"release_gates"`
-	LocalRoots   []string               `yaml:"local_roots"`
-	Limits       *limitsFile            `yaml:"limits"`
-	Profiles     map[string]profileFile `yaml:"profiles"`
+	profileFile `yaml:",inline"`
+	Profiles    map[string]profileFile `yaml:"profiles"`
 }
 
 type profileFile struct {
@@ -249,8 +244,7 @@ func ParsePolicy(b []byte) (*PolicySet, error) {
 	// Mode stays empty unless the file sets it: the command line's default
 	// (read-only, or write for --sandbox) then applies.
 	base := DefaultPolicy("")
-	if err := apply(&base, profileFile{Mode: f.Mode, Toolsets: f.Toolsets, Tools: f.Tools, Repositories: f.Repositories,
-		ReleaseGates: f.ReleaseGates, LocalRoots: f.LocalRoots, Limits: f.Limits}); err != nil {
+	if err := apply(&base, f.profileFile); err != nil {
 		return nil, err
 	}
 	set := &PolicySet{Base: base, Profiles: map[string]Policy{}}
