@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -92,7 +93,8 @@ func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, er
 	if target == "" {
 		return inlineText(out, dl.Body, dl.Checksums.SHA256)
 	}
-	if err := saveVerified(target, dl.Body, dl.Checksums.SHA256, out); err != nil {
+	want := Checksums{SHA256: dl.Checksums.SHA256, SHA1: dl.Checksums.SHA1, MD5: dl.Checksums.MD5}
+	if err := saveVerified(target, dl.Body, want, out); err != nil {
 		return nil, err
 	}
 	out.LocalPath = target
@@ -102,7 +104,7 @@ func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, er
 // saveVerified streams body into a temporary file next to target, checks its
 // sha256 against JFrog's, and only then renames it into place: a failed or
 // corrupt download never leaves a partial file under the real name.
-func saveVerified(target string, body io.Reader, want string, out *DownloadResult) (err error) {
+func saveVerified(target string, body io.Reader, want Checksums, out *DownloadResult) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".part-*")
 	if err != nil {
 		return fmt.Errorf("create temporary file: %w", err)
@@ -113,18 +115,22 @@ func saveVerified(target string, body io.Reader, want string, out *DownloadResul
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	h := newHasher()
-	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), body, make([]byte, 1<<20))
+	// Only the sha256 is computed, off the critical path: it is what proves
+	// the bytes are JFrog's; sha1 and md5 are reported from JFrog's headers.
+	h := newAsyncHash(sha256.New())
+	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), body, make([]byte, 256<<10))
+	sum := h.sum()
 	if err != nil {
 		return fmt.Errorf("download to %s: %w", target, err)
 	}
-	out.Size, out.Checksums = n, h.sums()
-	if want == "" {
+	out.Size, out.Checksums.SHA256 = n, sum
+	out.Checksums.SHA1, out.Checksums.MD5 = want.SHA1, want.MD5
+	if want.SHA256 == "" {
 		return Errorf(CodeUpstreamUnavailable, "retry; if it persists the artifact has no sha256 in JFrog", "JFrog sent no sha256 to verify the download against")
 	}
-	if out.Checksums.SHA256 != want {
+	if out.Checksums.SHA256 != want.SHA256 {
 		e := Errorf(CodeUpstreamUnavailable, "retry the download", "the downloaded bytes do not match JFrog's sha256; nothing was saved")
-		e.Retryable, e.Details = true, map[string]string{"expected_sha256": want, "received_sha256": out.Checksums.SHA256}
+		e.Retryable, e.Details = true, map[string]string{"expected_sha256": want.SHA256, "received_sha256": out.Checksums.SHA256}
 		return e
 	}
 	if err := tmp.Sync(); err != nil {

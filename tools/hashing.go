@@ -6,41 +6,58 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
-	"sync"
 )
-
-// hasher computes sha1, sha256 and md5 of everything written to it, the
-// three in parallel: md5 alone runs at about half the speed of the others,
-// and a 1 GiB upload should not wait for three hashes one after another.
-type hasher struct {
-	sha1, sha256, md5 hash.Hash
-	wg                sync.WaitGroup
-}
-
-func newHasher() *hasher {
-	return &hasher{sha1: sha1.New(), sha256: sha256.New(), md5: md5.New()}
-}
-
-func (h *hasher) Write(p []byte) (int, error) {
-	h.wg.Add(2)
-	go func() { h.md5.Write(p); h.wg.Done() }()
-	go func() { h.sha1.Write(p); h.wg.Done() }()
-	h.sha256.Write(p)
-	h.wg.Wait()
-	return len(p), nil
-}
-
-func (h *hasher) sums() Checksums {
-	return Checksums{
-		SHA256: hex.EncodeToString(h.sha256.Sum(nil)),
-		SHA1:   hex.EncodeToString(h.sha1.Sum(nil)),
-		MD5:    hex.EncodeToString(h.md5.Sum(nil)),
-	}
-}
 
 // hashBytes hashes content held in memory (small inline uploads).
 func hashBytes(b []byte) Checksums {
-	h := newHasher()
-	_, _ = h.Write(b)
-	return h.sums()
+	s1, s256, m5 := sha1.Sum(b), sha256.Sum256(b), md5.Sum(b)
+	return Checksums{SHA256: hex.EncodeToString(s256[:]), SHA1: hex.EncodeToString(s1[:]), MD5: hex.EncodeToString(m5[:])}
+}
+
+// asyncHash hashes what is written to it on its own goroutine, so hashing
+// overlaps the I/O that feeds it instead of adding to it: a 1 GiB download
+// then takes about as long as the slower of writing and hashing, not their
+// sum. Writes are copied into a few pooled buffers; memory stays bounded by
+// asyncQueue × the write size.
+type asyncHash struct {
+	h    hash.Hash
+	ch   chan []byte // written, waiting to be hashed
+	free chan []byte // hashed, ready for reuse
+	done chan struct{}
+}
+
+const asyncQueue = 8
+
+func newAsyncHash(h hash.Hash) *asyncHash {
+	a := &asyncHash{h: h, ch: make(chan []byte, asyncQueue), free: make(chan []byte, asyncQueue+1), done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		for b := range a.ch {
+			a.h.Write(b)
+			select {
+			case a.free <- b:
+			default:
+			}
+		}
+	}()
+	return a
+}
+
+func (a *asyncHash) Write(p []byte) (int, error) {
+	var buf []byte
+	select {
+	case buf = <-a.free:
+	default:
+	}
+	buf = append(buf[:0], p...)
+	a.ch <- buf
+	return len(p), nil
+}
+
+// sum waits for the queued writes and returns the hex digest. The hash may
+// not be written to afterwards.
+func (a *asyncHash) sum() string {
+	close(a.ch)
+	<-a.done
+	return hex.EncodeToString(a.h.Sum(nil))
 }

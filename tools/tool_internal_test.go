@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"testing"
 
@@ -97,4 +98,16 @@ func TestPaginate(t *testing.T) {
 	l = Paginate([]string{"a", "b", "c"}, 7, 5)
 	assert.NotNil(t, l.Items, "an empty page is [] not null, so it matches the output schema")
 	assert.Empty(t, l.Items)
+}
+
+func TestAsyncHashEqualsDirectHash(t *testing.T) {
+	data := make([]byte, 3<<20+17)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	h := newAsyncHash(sha256.New())
+	for off := 0; off < len(data); off += 100_000 {
+		_, _ = h.Write(data[off:min(off+100_000, len(data))])
+	}
+	assert.Equal(t, hashBytes(data).SHA256, h.sum())
 }

@@ -165,7 +165,7 @@ func (s source) checksums() (Checksums, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.CopyBuffer(h, f, make([]byte, 1<<20)); err != nil {
+	if _, err := io.CopyBuffer(h, f, make([]byte, 256<<10)); err != nil {
 		return Checksums{}, fmt.Errorf("read %s: %w", s.path, err)
 	}
 	return Checksums{SHA256: hex.EncodeToString(h.Sum(nil))}, nil
@@ -192,9 +192,11 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 			Hint: "upload it outside the agent, or ask the operator to raise limits.upload_bytes"}
 	}
 	// A checksum deploy needs the sha256 before anything is sent, so a file is
-	// read once for it; sha1 and md5 are computed while the bytes go out.
-	// The sha256 also goes out as a header, so JFrog refuses (409) content
-	// that changed between the two reads.
+	// read once for it. The sha256 also goes out as a header: JFrog refuses
+	// (409) content that does not match it, so a file that changed between
+	// the two reads, or bytes damaged on the way, are never stored. JFrog's
+	// sha1 and md5 are reported as it computed them; hashing them here too
+	// would halve upload speed and add nothing the sha256 does not prove.
 	sums, err := src.checksums()
 	if err != nil {
 		return nil, err
@@ -242,15 +244,22 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 		req.ChecksumOnly = false
 	}
 	if res == nil {
-		if res, err = deployBody(ctx, art, req, src, &sums); err != nil {
+		body, err := src.open()
+		if err != nil {
+			return nil, err
+		}
+		defer body.Close()
+		req.Body, req.GetBody = body, src.open
+		if res, err = art.Deploy(ctx, req); err != nil {
 			return nil, err
 		}
 	}
 	out.DownloadURI = res.DownloadURI
 	got := Checksums{SHA256: res.Checksums.SHA256, SHA1: res.Checksums.SHA1, MD5: res.Checksums.MD5}
 	out.Checksums = sums
-	// After a checksum deploy only the sha256 was computed here: the other
-	// two are JFrog's, vouched for by the matching sha256.
+	// For files only the sha256 was computed here: the other two are
+	// JFrog's, vouched for by the matching sha256. Inline content has all
+	// three, and all three must match.
 	if out.Checksums.SHA1 == "" {
 		out.Checksums.SHA1, out.Checksums.MD5 = got.SHA1, got.MD5
 	}
@@ -263,41 +272,6 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	}
 	out.Verified = true
 	return out, nil
-}
-
-// deployBody uploads the content, hashing it on the way out so the file is
-// not read a third time; sums gains the sha1 and md5 of what was sent.
-func deployBody(ctx context.Context, art *client.Artifactory, req client.DeployRequest, src source, sums *Checksums) (*client.DeployResult, error) {
-	body, err := src.open()
-	if err != nil {
-		return nil, err
-	}
-	defer body.Close()
-	h := newHasher()
-	req.Body = io.TeeReader(body, h)
-	// A retry starts over, so it must hash from the start too.
-	req.GetBody = func() (io.ReadCloser, error) {
-		f, err := src.open()
-		if err != nil {
-			return nil, err
-		}
-		h = newHasher()
-		return struct {
-			io.Reader
-			io.Closer
-		}{io.TeeReader(f, h), f}, nil
-	}
-	res, err := art.Deploy(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	sent := h.sums()
-	if sent.SHA256 != sums.SHA256 {
-		return nil, Errorf(CodeConflict, "the local file changed while it was uploaded: wait until it is complete and upload again",
-			"%s changed during the upload (sha256 %s before, %s sent)", src.path, sums.SHA256, sent.SHA256)
-	}
-	*sums = sent
-	return res, nil
 }
 
 // overwritePlan asks for confirmation only when an overwrite would really
