@@ -48,9 +48,13 @@ type AQLRange struct {
 	Limit    *int64 `json:"limit,omitempty"`
 }
 
-// AQLResult is the result of run_aql: rows as JSON objects, parsed once.
+// AQLResult is the result of run_aql: rows parsed once, as a table. Each
+// item is one row's values in the order of columns; values shared by every
+// row are given once in common.
 type AQLResult struct {
-	List[map[string]any]
+	Columns []string       `json:"columns" jsonschema:"description=Field names; each item lists its values in this order"`
+	Common  map[string]any `json:"common,omitempty" jsonschema:"description=Fields with the same value in every row\\, given once"`
+	List[[]any]
 	AQL   string   `json:"aql" jsonschema:"description=The query as run\\, after the limit was enforced"`
 	Range AQLRange `json:"range"`
 	Notes []string `json:"notes,omitempty"`
@@ -62,7 +66,8 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 	Toolset: "artifacts",
 	Class:   guard.ClassRead,
 	Hints:   ReadHints,
-	Description: "Run an Artifactory Query Language query on the items domain and get the rows as JSON. A row limit is always enforced. " +
+	Description: "Run an Artifactory Query Language query on the items domain. Rows come back as a table: columns once, then one array of values per row; " +
+		"values every row shares are in common. A row limit is always enforced. " +
 		"Use it for what search_artifacts cannot express (e.g. $or, $nmatch, property criteria on several keys).",
 	Actions: func(in *RunAQLIn) []guard.Action {
 		in.original = in.parsed.String()
@@ -71,7 +76,7 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 	ErrorHints: ErrorHints{CodeInvalidArgument: "Artifactory refused the query: fix it as the message says"},
 	Handle:     runAQLHandler,
 	Summary: func(in *RunAQLIn, out *AQLResult) string {
-		return fmt.Sprintf("%d rows", len(out.Items))
+		return fmt.Sprintf("%d rows of %s", len(out.Items), columnsText(out.Columns))
 	},
 })
 
@@ -108,11 +113,12 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 		return nil, err
 	}
 	rows := make([]map[string]any, 0, min(len(res.Results), int(limit)))
-	dropped := 0
+	dropped, consumed := 0, 0
 	for i, raw := range res.Results {
 		if int64(i) >= limit {
 			break
 		}
+		consumed++
 		var row map[string]any
 		if err := json.Unmarshal(raw, &row); err != nil {
 			return nil, fmt.Errorf("decode AQL row: %w", err)
@@ -126,14 +132,21 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 			dropped++
 			continue
 		}
+		if p, ok := row["properties"]; ok {
+			row["properties"] = propertyMap(p)
+		}
 		rows = append(rows, row)
 	}
 	if dropped > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("%d rows outside the policy were removed", dropped))
 	}
-	out.Items = rows
+	out.Columns, out.Common, out.Items = tabulate(rows)
+	if out.Columns == nil {
+		out.Columns = []string{}
+	}
 	if int64(len(res.Results)) > limit {
-		next := out.Offset + len(rows)
+		// Rows the policy removed still count: the next page starts after them.
+		next := out.Offset + consumed
 		out.HasMore, out.NextOffset = true, &next
 		if !serverLimit {
 			out.Truncated = true

@@ -106,6 +106,7 @@ func TestRunAQL(t *testing.T) {
 		t.Helper()
 		return ok[tools.AQLResult](t, h.call(t, "run_aql", args))
 	}
+	records := func(r tools.AQLResult) []map[string]any { return aqlRecords(t, r) }
 	const find = `items.find({"repo":"generic-local","path":{"$match":"search/*"}})`
 
 	t.Run("rows are objects and a limit is added", func(t *testing.T) {
@@ -114,8 +115,12 @@ func TestRunAQL(t *testing.T) {
 		assert.True(t, r.HasMore)
 		assert.Equal(t, 3, *r.NextOffset)
 		assert.Contains(t, r.AQL, ".limit(3)")
-		assert.Equal(t, "app-1.0.jar", r.Items[0]["name"])
-		assert.Equal(t, float64(3), r.Items[0]["size"], "size is a number, parsed once")
+		assert.Equal(t, []string{"name", "size"}, r.Columns)
+		assert.Nil(t, r.Common)
+		assert.Equal(t, []any{"app-1.0.jar", float64(3)}, r.Items[0], "size is a number, parsed once")
+		rows := records(r)
+		assert.Equal(t, "app-1.0.jar", rows[0]["name"])
+		assert.Equal(t, float64(3), rows[0]["size"])
 		assert.Equal(t, []string{"added .limit(3)"}, r.Notes)
 		require.NotNil(t, r.Range.Limit)
 		assert.Equal(t, int64(3), *r.Range.Limit)
@@ -133,7 +138,9 @@ func TestRunAQL(t *testing.T) {
 		q := `items.find({"$or":[{"$and":[{"repo":"generic-local","path":{"$match":"search/a"},"name":{"$match":"*.jar"}}]}]}).include("name","repo","path","actual_md5","actual_sha1","sha256","size","type","modified","created","property")`
 		r := run(map[string]any{"query": q})
 		require.Len(t, r.Items, 2)
-		assert.Contains(t, r.Items[0], "properties")
+		rows := records(r)
+		assert.Equal(t, "generic-local", r.Common["repo"])
+		assert.Equal(t, map[string]any{"release": []any{"1.0"}, "team": []any{"core"}}, rows[0]["properties"], "properties as key -> values")
 		assert.Contains(t, r.Notes[0], "allows no .limit()")
 		assert.NotContains(t, r.AQL, ".limit(")
 	})
@@ -149,4 +156,22 @@ func TestRunAQL(t *testing.T) {
 		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
 		assert.Contains(t, e.Message, "items domain")
 	})
+}
+
+// aqlRecords rebuilds the row objects of a run_aql table.
+func aqlRecords(t *testing.T, r tools.AQLResult) []map[string]any {
+	t.Helper()
+	out := make([]map[string]any, len(r.Items))
+	for i, row := range r.Items {
+		require.Len(t, row, len(r.Columns))
+		rec := map[string]any{}
+		for k, v := range r.Common {
+			rec[k] = v
+		}
+		for j, c := range r.Columns {
+			rec[c] = row[j]
+		}
+		out[i] = rec
+	}
+	return out
 }
