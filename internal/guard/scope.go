@@ -2,7 +2,6 @@ package guard
 
 import (
 	"fmt"
-	"net/url"
 	"path"
 	"regexp"
 	"strings"
@@ -75,13 +74,46 @@ func checkDecodings(p string) error {
 				}
 			}
 		}
-		next, err := url.PathUnescape(view)
-		if err != nil || next == view {
+		next := percentDecode(view)
+		if next == view {
 			return nil
 		}
 		view = next
 	}
 	return fmt.Errorf("path %q is percent-encoded too many times", p)
+}
+
+// percentDecode decodes every valid %XX and leaves anything else as it is,
+// as lenient decoders (many proxies and servers) do: a malformed escape
+// such as "%zz" or a lone "%" must not hide the valid ones from the check.
+func percentDecode(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // Rule allows one class of action on repositories matching Repo (a glob
