@@ -55,30 +55,43 @@ func NormalizePath(p string) (string, error) {
 
 // checkDecodings looks at the path as a proxy, a servlet container or a
 // Unicode-normalising store might see it, up to three percent-decodings
-// deep, and refuses it if any of those views has a dot-dot segment or a
-// separator the literal path does not have.
+// deep with NFKC applied before or after any of them, and refuses it if
+// any of those views has a dot-dot segment (also as "..;param", which a
+// servlet container strips to "..") or a separator the literal path does
+// not have.
 func checkDecodings(p string) error {
 	literalSlashes := strings.Count(p, "/")
-	view := p
+	views := []string{p}
+	seen := map[string]bool{}
 	for range 4 {
-		for _, v := range []string{view, norm.NFKC.String(view)} {
-			if strings.ContainsAny(v, "\\\x00") {
-				return fmt.Errorf("path %q decodes to a backslash or NUL", p)
-			}
-			if strings.Count(v, "/") != literalSlashes {
-				return fmt.Errorf("path %q decodes to extra '/' separators", p)
-			}
-			for _, s := range strings.Split(v, "/") {
-				if strings.TrimSpace(s) == ".." {
-					return fmt.Errorf("path %q decodes to a '..' segment", p)
+		var next []string
+		for _, view := range views {
+			for _, v := range []string{view, norm.NFKC.String(view)} {
+				if seen[v] {
+					continue
+				}
+				seen[v] = true
+				if strings.ContainsAny(v, "\\\x00") {
+					return fmt.Errorf("path %q decodes to a backslash or NUL", p)
+				}
+				if strings.Count(v, "/") != literalSlashes {
+					return fmt.Errorf("path %q decodes to extra '/' separators", p)
+				}
+				for _, s := range strings.Split(v, "/") {
+					s, _, _ = strings.Cut(s, ";") // path parameters
+					if strings.TrimSpace(s) == ".." {
+						return fmt.Errorf("path %q decodes to a '..' segment", p)
+					}
+				}
+				if d := percentDecode(v); d != v {
+					next = append(next, d)
 				}
 			}
 		}
-		next := percentDecode(view)
-		if next == view {
+		if len(next) == 0 {
 			return nil
 		}
-		view = next
+		views = next
 	}
 	return fmt.Errorf("path %q is percent-encoded too many times", p)
 }
