@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 
@@ -149,17 +148,13 @@ func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn) (*ArtifactIn
 	return out, nil
 }
 
-// cleanItemPath normalises a repository path and refuses one that climbs out
-// of its repository. The guard normalises again on its own; this only makes
-// the common mistakes (leading slash, doubled slashes) harmless.
+// cleanItemPath normalises a repository path with the guard's own
+// normaliser, so the path a handler sends is exactly the one the guard
+// checked (NormalizePath is idempotent), and refuses what the guard would.
 func cleanItemPath(p string) (string, error) {
-	if p == "" || p == "/" || p == "." {
-		return "", nil
+	n, err := guard.NormalizePath(p)
+	if err != nil {
+		return "", Errorf(CodeInvalidArgument, "give the path from the repository root, without '..', backslashes or encoded separators", "%v", err)
 	}
-	for _, seg := range strings.Split(p, "/") {
-		if seg == ".." {
-			return "", Errorf(CodeInvalidArgument, "give the path from the repository root without '..'", "path %q climbs out of the repository", p)
-		}
-	}
-	return strings.TrimPrefix(path.Clean("/"+p), "/"), nil
+	return n, nil
 }

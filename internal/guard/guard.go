@@ -241,8 +241,11 @@ func (g *Guard) decide(call Call) *Denied {
 }
 
 // decideAction checks one action against mode, local roots and repository
-// rules. Repository and path are normalised first, and the normalised form
-// is written back so the handler acts on exactly what was checked.
+// rules. Repository and path are normalised first and the normalised form
+// is written back into the action. Tools normalise their own arguments with
+// the same NormalizePath before they declare actions, so what a handler
+// sends is what was checked; repository keys may differ in letter case only,
+// which Artifactory ignores.
 func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	if !a.Class.Valid() {
 		// A tool declaring nonsense is a bug; refusing is the safe side.
