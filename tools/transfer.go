@@ -153,8 +153,8 @@ func (s source) open() (io.ReadCloser, error) {
 	return os.Open(s.path)
 }
 
-// sha256 reads a file source once for its sha256, which a checksum deploy
-// needs before anything is sent. Inline content gets all three at once.
+// checksums reads a file source once for its sha256, which a checksum
+// deploy needs before anything is sent. Inline content gets all three.
 func (s source) checksums() (Checksums, error) {
 	if s.path == "" {
 		return hashBytes(s.content), nil
@@ -209,7 +209,8 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	case err != nil:
 		return nil, err
 	case existing.Checksums.SHA256 == sums.SHA256 && len(in.Properties) == 0 && in.BuildName == "":
-		return &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size, Checksums: sums, Verified: true, Unchanged: true,
+		same := Checksums{SHA256: sums.SHA256, SHA1: existing.Checksums.SHA1, MD5: existing.Checksums.MD5}
+		return &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size, Checksums: same, Verified: true, Unchanged: true,
 			DownloadURI: d.Client.BaseURL(client.SurfaceArtifactory) + "/" + client.EscapePath(in.Repo, in.Path)}, nil
 	case existing.Checksums.SHA256 != sums.SHA256 && !in.Overwrite:
 		e := Errorf(CodeConflict, "", "%s/%s already exists with other content (sha256 %s)", in.Repo, in.Path, existing.Checksums.SHA256)
