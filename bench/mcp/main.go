@@ -51,7 +51,10 @@ func main() {
 	flag.IntVar(&cfg.aqlFiles, "aql-files", 200, "files deployed for the AQL size comparison (and the query limit)")
 	flag.StringVar(&cfg.perfDir, "perf", "", "if set, an extra untimed loop of get_artifact_info calls runs under `perf record` of the server; data written here")
 	flag.BoolVar(&cfg.skipSandbox, "no-sandbox", false, "skip the informational --sandbox cold start")
+	reportPath := flag.String("report", "", "write the Markdown report to this file (default: stderr, after the progress log)")
 	flag.Parse()
+	closeReport := openReport(*reportPath)
+	defer closeReport()
 	if cfg.bin == "" || cfg.cold < 1 || cfg.calls < 1 || cfg.aqlFiles < 1 {
 		flag.Usage()
 		os.Exit(2)
@@ -129,16 +132,16 @@ func run(cfg config) error {
 	}
 	targets = append(targets, t)
 
-	fmt.Println("## Targets")
-	fmt.Println()
-	fmt.Println("| target | measured | goal | met |")
-	fmt.Println("|---|---:|---:|---|")
+	fmt.Fprintln(report, "## Targets")
+	fmt.Fprintln(report)
+	fmt.Fprintln(report, "| target | measured | goal | met |")
+	fmt.Fprintln(report, "|---|---:|---:|---|")
 	for _, t := range targets {
 		met := "**not met**"
 		if t.met {
 			met = "met"
 		}
-		fmt.Printf("| %s | %s | %s | %s |\n", t.name, t.measured, t.goal, met)
+		fmt.Fprintf(report, "| %s | %s | %s | %s |\n", t.name, t.measured, t.goal, met)
 	}
 	return nil
 }
@@ -184,9 +187,9 @@ func coldStart(cfg config, bin string, emu *benchutil.Emulator) (target, error) 
 		row{"`jfrog-mcp version`: exec → exit (runtime + package init, no server)", func() (time.Duration, error) { return execWait(bin, "version") }},
 		row{"`/bin/true`: exec → exit (process spawn floor)", func() (time.Duration, error) { return execWait("/bin/true") }},
 	)
-	fmt.Printf("## Cold start (%d runs each)\n\n", cfg.cold)
-	fmt.Println("| what | p50 | min | max |")
-	fmt.Println("|---|---:|---:|---:|")
+	fmt.Fprintf(report, "## Cold start (%d runs each)\n\n", cfg.cold)
+	fmt.Fprintln(report, "| what | p50 | min | max |")
+	fmt.Fprintln(report, "|---|---:|---:|---:|")
 	var main time.Duration
 	for i, r := range rows {
 		ds := make([]time.Duration, 0, cfg.cold)
@@ -201,9 +204,9 @@ func coldStart(cfg config, bin string, emu *benchutil.Emulator) (target, error) 
 		if i == 0 {
 			main = p50
 		}
-		fmt.Printf("| %s | %s | %s | %s |\n", r.label, benchutil.Ms(p50), benchutil.Ms(benchutil.Percentile(ds, 0)), benchutil.Ms(benchutil.Percentile(ds, 100)))
+		fmt.Fprintf(report, "| %s | %s | %s | %s |\n", r.label, benchutil.Ms(p50), benchutil.Ms(benchutil.Percentile(ds, 0)), benchutil.Ms(benchutil.Percentile(ds, 100)))
 	}
-	fmt.Println()
+	fmt.Fprintln(report)
 	if err := initTrace(bin); err != nil {
 		logf("inittrace: %v", err)
 	}
@@ -254,14 +257,14 @@ func initTrace(bin string) error {
 	for _, p := range best {
 		allBytes += p.bytes
 	}
-	fmt.Printf("Package initialisation (`GODEBUG=inittrace=1 jfrog-mcp version`): median total %.1f ms clock over %d packages, %s allocated; costliest (fastest of 5 runs):\n\n",
+	fmt.Fprintf(report, "Package initialisation (`GODEBUG=inittrace=1 jfrog-mcp version`): median total %.1f ms clock over %d packages, %s allocated; costliest (fastest of 5 runs):\n\n",
 		benchutil.MedianF(totals), len(best), benchutil.MiB(allBytes))
-	fmt.Println("| package | init clock | allocated |")
-	fmt.Println("|---|---:|---:|")
+	fmt.Fprintln(report, "| package | init clock | allocated |")
+	fmt.Fprintln(report, "|---|---:|---:|")
 	for _, p := range best[:min(8, len(best))] {
-		fmt.Printf("| %s | %.2f ms | %s |\n", p.name, p.ms, benchutil.MiB(p.bytes))
+		fmt.Fprintf(report, "| %s | %.2f ms | %s |\n", p.name, p.ms, benchutil.MiB(p.bytes))
 	}
-	fmt.Println()
+	fmt.Fprintln(report)
 	return nil
 }
 
@@ -423,14 +426,14 @@ func perCall(cfg config, bin string, emu *benchutil.Emulator, h *httpClient) ([]
 	}
 
 	p := benchutil.Percentile
-	fmt.Printf("## Per-call overhead (%d calls each, interleaved, after %d warm-up)\n\n", cfg.calls, cfg.warmup)
-	fmt.Printf("`get_artifact_info {repo:%q, path:%q}` makes two requests: `GET /artifactory/%s` and `GET …?properties`. "+
+	fmt.Fprintf(report, "## Per-call overhead (%d calls each, interleaved, after %d warm-up)\n\n", cfg.calls, cfg.warmup)
+	fmt.Fprintf(report, "`get_artifact_info {repo:%q, path:%q}` makes two requests: `GET /artifactory/%s` and `GET …?properties`. "+
 		"It is compared with the same two GETs sent back to back by this program (Go net/http, keep-alive). "+
 		"Added per call = tool p50 − raw pair p50.\n\n", infoRepo, infoPath, storage)
-	fmt.Println("| what | p50 | p90 | p99 |")
-	fmt.Println("|---|---:|---:|---:|")
+	fmt.Fprintln(report, "| what | p50 | p90 | p99 |")
+	fmt.Fprintln(report, "|---|---:|---:|---:|")
 	line := func(label string, ds []time.Duration) {
-		fmt.Printf("| %s | %s | %s | %s |\n", label, benchutil.Ms(p(ds, 50)), benchutil.Ms(p(ds, 90)), benchutil.Ms(p(ds, 99)))
+		fmt.Fprintf(report, "| %s | %s | %s | %s |\n", label, benchutil.Ms(p(ds, 50)), benchutil.Ms(p(ds, 90)), benchutil.Ms(p(ds, 99)))
 	}
 	line("MCP `tools/call get_artifact_info` round trip", tool)
 	line("raw `GET api/storage/…` + `GET …?properties`", rawBoth)
@@ -439,13 +442,13 @@ func perCall(cfg config, bin string, emu *benchutil.Emulator, h *httpClient) ([]
 	line("MCP `ping` round trip (stdio transport floor)", pings)
 	line("MCP `tools/call` refused by input validation (no upstream request)", invalid)
 	added50, added90 := p(tool, 50)-p(rawBoth, 50), p(tool, 90)-p(rawBoth, 90)
-	fmt.Printf("| **added by MCP + tool** (tool − raw pair) | **%s** | %s | |\n\n", benchutil.Ms(added50), benchutil.Ms(added90))
-	fmt.Printf("Server CPU during the %d tool calls: %.0f ms (%.3f ms per call; the raw pairs cost the server nothing).\n\n",
+	fmt.Fprintf(report, "| **added by MCP + tool** (tool − raw pair) | **%s** | %s | |\n\n", benchutil.Ms(added50), benchutil.Ms(added90))
+	fmt.Fprintf(report, "Server CPU during the %d tool calls: %.0f ms (%.3f ms per call; the raw pairs cost the server nothing).\n\n",
 		cfg.calls, float64(toolCPU)/1e6, float64(toolCPU)/1e6/float64(cfg.calls))
 
-	fmt.Printf("## Server memory\n\n| when | VmRSS | VmHWM (peak) |\n|---|---:|---:|\n")
-	fmt.Printf("| after initialize | %s | %s |\n", benchutil.MiB(afterInit.RSS), benchutil.MiB(afterInit.HWM))
-	fmt.Printf("| after %d × 4 warm-up, %d get_artifact_info, %d pings, %d invalid calls | %s | %s |\n\n", cfg.warmup, cfg.calls, cfg.calls, cfg.calls, benchutil.MiB(mem.RSS), benchutil.MiB(mem.HWM))
+	fmt.Fprintf(report, "## Server memory\n\n| when | VmRSS | VmHWM (peak) |\n|---|---:|---:|\n")
+	fmt.Fprintf(report, "| after initialize | %s | %s |\n", benchutil.MiB(afterInit.RSS), benchutil.MiB(afterInit.HWM))
+	fmt.Fprintf(report, "| after %d × 4 warm-up, %d get_artifact_info, %d pings, %d invalid calls | %s | %s |\n\n", cfg.warmup, cfg.calls, cfg.calls, cfg.calls, benchutil.MiB(mem.RSS), benchutil.MiB(mem.HWM))
 
 	if cfg.perfDir != "" {
 		if err := perfCalls(cfg, srv.Pid(), toolCall); err != nil {
@@ -497,10 +500,10 @@ func toolsList(cfg config, bin string, emu *benchutil.Emulator) (target, error) 
 		total, in, out, descr int
 	}
 	modes := []struct{ label, flag string }{{"read-only (default)", ""}, {"write", "write"}, {"admin", "admin"}}
-	fmt.Println("## tools/list size (bytes of the JSON-RPC `result`, compact as sent, all pages)")
-	fmt.Println()
-	fmt.Println("| mode | tools | result bytes | outputSchema bytes | inputSchema bytes | description bytes |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(report, "## tools/list size (bytes of the JSON-RPC `result`, compact as sent, all pages)")
+	fmt.Fprintln(report)
+	fmt.Fprintln(report, "| mode | tools | result bytes | outputSchema bytes | inputSchema bytes | description bytes |")
+	fmt.Fprintln(report, "|---|---:|---:|---:|---:|---:|")
 	var defaultBytes, maxBytes int
 	var largest []toolInfo
 	for _, m := range modes {
@@ -556,7 +559,7 @@ func toolsList(cfg config, bin string, emu *benchutil.Emulator) (target, error) 
 			}
 		}
 		srv.Stop()
-		fmt.Printf("| %s | %d | %d | %d | %d | %d |\n", m.label, len(tools), total, nOut, nIn, nDescr)
+		fmt.Fprintf(report, "| %s | %d | %d | %d | %d | %d |\n", m.label, len(tools), total, nOut, nIn, nDescr)
 		if m.flag == "" {
 			defaultBytes = total
 		}
@@ -564,15 +567,15 @@ func toolsList(cfg config, bin string, emu *benchutil.Emulator) (target, error) 
 		largest = tools
 	}
 	sort.Slice(largest, func(i, j int) bool { return largest[i].total > largest[j].total })
-	fmt.Println()
-	fmt.Println("Largest tool definitions (admin mode):")
-	fmt.Println()
-	fmt.Println("| tool | bytes | outputSchema | inputSchema | description |")
-	fmt.Println("|---|---:|---:|---:|---:|")
+	fmt.Fprintln(report)
+	fmt.Fprintln(report, "Largest tool definitions (admin mode):")
+	fmt.Fprintln(report)
+	fmt.Fprintln(report, "| tool | bytes | outputSchema | inputSchema | description |")
+	fmt.Fprintln(report, "|---|---:|---:|---:|---:|")
 	for _, t := range largest[:min(6, len(largest))] {
-		fmt.Printf("| %s | %d | %d | %d | %d |\n", t.name, t.total, t.out, t.in, t.descr)
+		fmt.Fprintf(report, "| %s | %d | %d | %d | %d |\n", t.name, t.total, t.out, t.in, t.descr)
 	}
-	fmt.Println()
+	fmt.Fprintln(report)
 	return target{name: "tools/list, output schemas included (default mode; largest mode)", measured: fmt.Sprintf("%d B; %d B", defaultBytes, maxBytes),
 		goal: fmt.Sprintf("≤ %d B", cfg.listLimit), met: int64(defaultBytes) <= cfg.listLimit}, nil
 }
@@ -601,12 +604,12 @@ func aqlSize(cfg config, bin string, emu *benchutil.Emulator, h *httpClient) (ta
 		{"default fields", fmt.Sprintf(`items.find({"repo":"%s","path":{"$match":"bench/aql/*"}}).limit(%d)`, infoRepo, n)},
 		{"include name, path, size, sha256", fmt.Sprintf(`items.find({"repo":"%s","path":{"$match":"bench/aql/*"}}).include("name","path","size","sha256").limit(%d)`, infoRepo, n)},
 	}
-	fmt.Printf("## Result size: `run_aql` vs the raw AQL response (%d rows)\n\n", n)
-	fmt.Println("Raw = body of `POST /artifactory/api/search/aql` with the same query (the emulator pretty-prints it with 2-space indentation, as Artifactory does). " +
+	fmt.Fprintf(report, "## Result size: `run_aql` vs the raw AQL response (%d rows)\n\n", n)
+	fmt.Fprintln(report, "Raw = body of `POST /artifactory/api/search/aql` with the same query (the emulator pretty-prints it with 2-space indentation, as Artifactory does). "+
 		"Text = the tool result's text content (summary line + compact JSON), what a model reads. structuredContent = the JSON object in the result.")
-	fmt.Println()
-	fmt.Println("| query | raw body | raw body compacted | tool text | text / raw | structuredContent | structured / raw | whole JSON-RPC line |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(report)
+	fmt.Fprintln(report, "| query | raw body | raw body compacted | tool text | text / raw | structuredContent | structured / raw | whole JSON-RPC line |")
+	fmt.Fprintln(report, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	var mainRatio float64
 	var whatIf []string
 	for i, q := range queries {
@@ -639,12 +642,12 @@ func aqlSize(cfg config, bin string, emu *benchutil.Emulator, h *httpClient) (ta
 			mainRatio = ratio
 		}
 		whatIf = append(whatIf, fmt.Sprintf("%s: %d B (%.2f× raw)", q.label, trimmedSize(sc.Items, tr.text()), float64(trimmedSize(sc.Items, tr.text()))/float64(len(raw))))
-		fmt.Printf("| %s | %d | %d | %d | %.2f | %d | %.2f | %d |\n", q.label, len(raw), compact.Len(), text, ratio,
+		fmt.Fprintf(report, "| %s | %d | %d | %d | %.2f | %d | %.2f | %d |\n", q.label, len(raw), compact.Len(), text, ratio,
 			len(tr.StructuredContent), float64(len(tr.StructuredContent))/float64(len(raw)), line)
 	}
-	fmt.Println()
-	fmt.Printf("Query (first row): `%s`\n\n", queries[0].q)
-	fmt.Printf("What-if (not the product's behaviour): the same text with, in every row, `repo` dropped (the query names it), `type` dropped when \"file\", "+
+	fmt.Fprintln(report)
+	fmt.Fprintf(report, "Query (first row): `%s`\n\n", queries[0].q)
+	fmt.Fprintf(report, "What-if (not the product's behaviour): the same text with, in every row, `repo` dropped (the query names it), `type` dropped when \"file\", "+
 		"and `modified`/`updated`/`modified_by` dropped when equal to `created`/`created_by`: %s.\n\n", strings.Join(whatIf, "; "))
 	return target{name: "what the model reads / raw API body (run_aql, default fields)", measured: fmt.Sprintf("%.2f×", mainRatio),
 		goal: fmt.Sprintf("≤ %.1f×", cfg.ratioTarget), met: mainRatio <= cfg.ratioTarget}, nil
@@ -677,4 +680,13 @@ func trimmedSize(items []json.RawMessage, text string) int {
 		after += len(b)
 	}
 	return len(text) - before + after
+}
+
+// report receives the Markdown report; see -report.
+var report io.Writer = os.Stderr
+
+func openReport(path string) func() {
+	w, closeFn := benchutil.OpenReport(path)
+	report = w
+	return closeFn
 }

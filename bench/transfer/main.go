@@ -49,7 +49,10 @@ func main() {
 	flag.StringVar(&cfg.tmpParent, "tmp", "", "parent of the temporary directory (default: $TMPDIR); needs about 2×size + runs×2×size free")
 	flag.StringVar(&cfg.perfDir, "perf", "", "if set, one extra untimed run of each tool call under `perf record` of the server and emulator, data written here")
 	flag.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Minute, "timeout of one transfer")
+	reportPath := flag.String("report", "", "write the Markdown report to this file (default: stderr, after the progress log)")
 	flag.Parse()
+	closeReport := openReport(*reportPath)
+	defer closeReport()
 	if cfg.bin == "" || cfg.size <= 0 || cfg.runs < 1 {
 		flag.Usage()
 		os.Exit(2)
@@ -382,9 +385,9 @@ func printReport(cfg config, r map[string][]sample, baseline, final benchutil.Me
 		}
 		return m
 	}
-	fmt.Printf("## Transfer: %s (%d bytes), median of %d runs, MCP protocol %s\n\n", benchutil.MiB(cfg.size), cfg.size, cfg.runs, proto)
-	fmt.Println("| operation | median time | median MB/s | vs curl | MCP server peak RSS | emulator peak RSS | server CPU (median) | emulator CPU (median) |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(report, "## Transfer: %s (%d bytes), median of %d runs, MCP protocol %s\n\n", benchutil.MiB(cfg.size), cfg.size, cfg.runs, proto)
+	fmt.Fprintln(report, "| operation | median time | median MB/s | vs curl | MCP server peak RSS | emulator peak RSS | server CPU (median) | emulator CPU (median) |")
+	fmt.Fprintln(report, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	row := func(label, key, vs string) {
 		ss := r[key]
 		if len(ss) == 0 {
@@ -398,7 +401,7 @@ func printReport(cfg config, r map[string][]sample, baseline, final benchutil.Me
 		if strings.HasPrefix(key, "curl") {
 			server = "(idle) " + server
 		}
-		fmt.Printf("| %s | %.3f s | %.0f | %s | %s | %s | %.2f s | %.2f s |\n", label,
+		fmt.Fprintf(report, "| %s | %.3f s | %.0f | %s | %s | %s | %.2f s | %.2f s |\n", label,
 			med(ss, func(s sample) float64 { return s.dur.Seconds() }), mbps(ss), ratio, server,
 			benchutil.MiB(peak(ss, func(s sample) int64 { return s.emuHWM })),
 			med(ss, func(s sample) float64 { return s.serverCPU.Seconds() }),
@@ -410,14 +413,14 @@ func printReport(cfg config, r map[string][]sample, baseline, final benchutil.Me
 	row("curl -o (download)", "curl-down", "")
 	row("download_artifact", "tool-down", "curl-down")
 	all := append(append(append([]sample{}, r["tool-up"]...), r["tool-down"]...), r["tool-reup"]...)
-	fmt.Println()
-	fmt.Printf("MCP server RSS after initialize: %s; after all runs: %s; peak during any tool transfer: %s",
+	fmt.Fprintln(report)
+	fmt.Fprintf(report, "MCP server RSS after initialize: %s; after all runs: %s; peak during any tool transfer: %s",
 		benchutil.MiB(baseline.RSS), benchutil.MiB(final.RSS), benchutil.MiB(peak(all, func(s sample) int64 { return s.serverHWM })))
 	if !hwmReset {
-		fmt.Print(" (VmHWM could not be reset: lifetime peaks)")
+		fmt.Fprint(report, " (VmHWM could not be reset: lifetime peaks)")
 	}
-	fmt.Println(".")
-	fmt.Println("MB/s = 10^6 bytes/s. Peak RSS is VmHWM, reset (clear_refs 5) before each operation. CPU is user+system from /proc/<pid>/stat.")
+	fmt.Fprintln(report, ".")
+	fmt.Fprintln(report, "MB/s = 10^6 bytes/s. Peak RSS is VmHWM, reset (clear_refs 5) before each operation. CPU is user+system from /proc/<pid>/stat.")
 }
 
 // writeRandom fills path with size pseudo-random bytes (ChaCha8, random seed).
@@ -496,3 +499,12 @@ func tail(s string, n int) string {
 }
 
 var _ = io.Discard
+
+// report receives the Markdown report; see -report.
+var report io.Writer = os.Stderr
+
+func openReport(path string) func() {
+	w, closeFn := benchutil.OpenReport(path)
+	report = w
+	return closeFn
+}

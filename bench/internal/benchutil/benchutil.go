@@ -312,3 +312,18 @@ func CheckProc() error {
 	}
 	return nil
 }
+
+// OpenReport opens where a bench program writes its Markdown report: a file,
+// or stderr when path is empty. Bench programs never write to stdout, like
+// everything else in this repository outside cmd/.
+func OpenReport(path string) (io.Writer, func()) {
+	if path == "" {
+		return os.Stderr, func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(2)
+	}
+	return f, func() { _ = f.Close() }
+}
