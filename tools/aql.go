@@ -36,7 +36,7 @@ func (in *RunAQLIn) Validate() error {
 	if q.Domain != aql.DomainItems {
 		return Errorf(CodeInvalidArgument, "write items.find(...)", "only the items domain is supported, not %s", q.Domain)
 	}
-	in.parsed = q
+	in.parsed, in.original = q, q.String()
 	return nil
 }
 
@@ -70,7 +70,6 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 		"values every row shares are in common. A row limit is always enforced. " +
 		"Use it for what search_artifacts cannot express (e.g. $or, $nmatch, property criteria on several keys).",
 	Actions: func(in *RunAQLIn) []guard.Action {
-		in.original = in.parsed.String()
 		return []guard.Action{{Class: guard.ClassRead, AQL: in.parsed}}
 	},
 	ErrorHints: ErrorHints{CodeInvalidArgument: "Artifactory refused the query: fix it as the message says"},
