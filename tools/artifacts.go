@@ -148,6 +148,16 @@ func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn) (*ArtifactIn
 	return out, nil
 }
 
+// itemPathOf is cleanItemPath for arguments that must name an item below
+// the repository root (a file to download, a folder to delete).
+func itemPathOf(p, hint string) (string, error) {
+	n, err := cleanItemPath(p)
+	if err == nil && n == "" {
+		err = Errorf(CodeInvalidArgument, hint, "the path is the repository root")
+	}
+	return n, err
+}
+
 // cleanItemPath normalises a repository path with the guard's own
 // normaliser, so the path a handler sends is exactly the one the guard
 // checked (NormalizePath is idempotent), and refuses what the guard would.

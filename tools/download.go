@@ -26,15 +26,9 @@ type DownloadIn struct {
 
 // Validate normalises the repository path.
 func (in *DownloadIn) Validate() error {
-	p, err := cleanItemPath(in.Path)
-	if err != nil {
-		return err
-	}
-	if p == "" {
-		return Errorf(CodeInvalidArgument, "name a file; get_artifact_info lists a folder", "path is empty")
-	}
+	p, err := itemPathOf(in.Path, "name a file; get_artifact_info lists a folder")
 	in.Path = p
-	return nil
+	return err
 }
 
 // DownloadResult is a saved file or inline text.

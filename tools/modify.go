@@ -127,12 +127,9 @@ type MoveIn struct {
 
 // Validate normalises both paths.
 func (in *TransferIn) Validate() error {
-	from, err := cleanItemPath(in.FromPath)
+	from, err := itemPathOf(in.FromPath, "name a file or folder inside the repository as from_path")
 	if err != nil {
 		return err
-	}
-	if from == "" {
-		return Errorf(CodeInvalidArgument, "name a file or folder inside the repository", "from_path is empty")
 	}
 	to, err := cleanItemPath(in.ToPath)
 	if err != nil {
@@ -248,15 +245,9 @@ type DeleteIn struct {
 
 // Validate refuses a repository root.
 func (in *DeleteIn) Validate() error {
-	p, err := cleanItemPath(in.Path)
-	if err != nil {
-		return err
-	}
-	if p == "" {
-		return Errorf(CodeInvalidArgument, "name a file or folder; deleting a whole repository's content is not offered", "path is the repository root")
-	}
+	p, err := itemPathOf(in.Path, "name a file or folder; deleting a whole repository's content is not offered")
 	in.Path = p
-	return nil
+	return err
 }
 
 // DeleteResult reports the deletion.

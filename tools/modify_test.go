@@ -120,9 +120,8 @@ func TestCopyMoveDelete(t *testing.T) {
 
 	t.Run("read-only mode does not offer writes", func(t *testing.T) {
 		ro := newHarness(t, harnessOpts{mode: "read-only"})
-		res, err := ro.mcp.CallTool(t.Context(), callReq("delete_artifact", map[string]any{"repo": "generic-local", "path": "a"}))
-		if err == nil {
-			assert.True(t, res.IsError)
-		}
+		_, err := ro.mcp.CallTool(t.Context(), callReq("delete_artifact", map[string]any{"repo": "generic-local", "path": "a"}))
+		require.Error(t, err, "a write tool is not even registered in read-only mode")
+		assert.Contains(t, err.Error(), "not found")
 	})
 }

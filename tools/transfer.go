@@ -57,12 +57,9 @@ func (in *UploadIn) Validate() error {
 	if strings.HasSuffix(in.Path, "/") {
 		return Errorf(CodeInvalidArgument, "include the file name, e.g. dir/app-1.0.jar", "path %q names a folder", in.Path)
 	}
-	p, err := cleanItemPath(in.Path)
+	p, err := itemPathOf(in.Path, "include the file name, e.g. dir/app-1.0.jar")
 	if err != nil {
 		return err
-	}
-	if p == "" {
-		return Errorf(CodeInvalidArgument, "", "path is empty")
 	}
 	in.Path = p
 	if (in.BuildName == "") != (in.BuildNumber == "") {

@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // serve runs the MCP server over stdio or HTTP.
 func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, stderr io.Writer, logger *slog.Logger) error {
 	if cfg.Sandbox {
-		sb, err := startSandbox(ctx, logger)
+		sb, err := startSandbox(logger)
 		if err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ type sandbox struct {
 	srv        *http.Server
 }
 
-func startSandbox(_ context.Context, logger *slog.Logger) (*sandbox, error) {
+func startSandbox(logger *slog.Logger) (*sandbox, error) {
 	emu, err := emulator.New(emulator.Options{Seed: emulator.DemoSeed(), Logger: logger.With("component", "emulator")})
 	if err != nil {
 		return nil, fmt.Errorf("start sandbox emulator: %w", err)
