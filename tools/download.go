@@ -111,9 +111,7 @@ func saveVerified(target string, body io.Reader, want Checksums, out *DownloadRe
 	}()
 	// Only the sha256 is computed, off the critical path: it is what proves
 	// the bytes are JFrog's; sha1 and md5 are reported from JFrog's headers.
-	h := newAsyncHash(sha256.New())
-	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), body, make([]byte, 256<<10))
-	sum := h.sum()
+	n, sum, err := hashedCopy(newWritebackFile(tmp), body, sha256.New())
 	if err != nil {
 		return fmt.Errorf("download to %s: %w", target, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
+	"io"
 )
 
 // hashBytes hashes content held in memory (small inline uploads).
@@ -14,75 +15,73 @@ func hashBytes(b []byte) Checksums {
 	return Checksums{SHA256: hex.EncodeToString(s256[:]), SHA1: hex.EncodeToString(s1[:]), MD5: hex.EncodeToString(m5[:])}
 }
 
-// asyncHash hashes what is written to it on its own goroutine, so hashing
-// overlaps the I/O that feeds it instead of adding to it: a 1 GiB download
-// then takes about as long as the slower of writing and hashing, not their
-// sum. Writes are copied into a few reused 1 MiB batches; memory stays under
-// (asyncQueue+2) MiB.
-type asyncHash struct {
-	h    hash.Hash
-	ch   chan []byte // written, waiting to be hashed
-	free chan []byte // hashed, ready for reuse
-	cur  []byte      // the batch being filled
-	done chan struct{}
+// hashedCopy reads src in 1 MiB batches, writes each batch to dst (when dst
+// is not nil) and hashes it on another goroutine, so hashing overlaps the
+// reading and writing instead of adding to them: a 1 GiB download takes
+// about as long as the slower of the two, not their sum. Batches are read
+// straight into reused buffers and never copied again; memory stays under
+// (hashQueue+2) MiB. It returns the bytes copied and the hex digest of what
+// was read (also after an error, of the part that was read).
+func hashedCopy(dst io.Writer, src io.Reader, h hash.Hash) (int64, string, error) {
+	queue := make(chan []byte, hashQueue) // read and written, waiting to be hashed
+	// hashed, ready for reuse; room for every buffer, so the hasher never blocks
+	free := make(chan []byte, hashQueue+2)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range queue {
+			h.Write(b)
+			free <- b
+		}
+	}()
+	n, err := fillBatches(dst, src, queue, free)
+	close(queue)
+	<-done
+	return n, hex.EncodeToString(h.Sum(nil)), err
 }
 
 const (
-	asyncQueue = 4       // batches waiting to be hashed
-	asyncBatch = 1 << 20 // bytes per batch
+	hashQueue = 4       // batches waiting to be hashed
+	hashBatch = 1 << 20 // bytes per batch: smaller hand-offs cost more in wake-ups than they save
 )
 
-func newAsyncHash(h hash.Hash) *asyncHash {
-	a := &asyncHash{h: h, ch: make(chan []byte, asyncQueue), free: make(chan []byte, asyncQueue+1), done: make(chan struct{})}
-	go func() {
-		defer close(a.done)
-		for b := range a.ch {
-			a.h.Write(b)
-			select {
-			case a.free <- b:
-			default:
+// fillBatches is hashedCopy's reading side.
+func fillBatches(dst io.Writer, src io.Reader, queue chan<- []byte, free <-chan []byte) (int64, error) {
+	var n int64
+	made := 0
+	for {
+		var b []byte
+		select {
+		case b = <-free:
+		default:
+			if made < hashQueue+2 {
+				b, made = make([]byte, hashBatch), made+1
+			} else {
+				b = <-free // all buffers in flight: wait for the hasher
 			}
 		}
-	}()
-	return a
-}
-
-// Write collects p into 1 MiB batches: handing the hashing goroutine every
-// small network read would cost more in wake-ups than the hashing itself.
-func (a *asyncHash) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		if a.cur == nil {
-			select {
-			case a.cur = <-a.free:
-				a.cur = a.cur[:0]
-			default:
-				a.cur = make([]byte, 0, asyncBatch)
+		// Not io.ReadFull: it reports a source's own io.ErrUnexpectedEOF (a
+		// body shorter than its Content-Length) as a clean end.
+		k, err := 0, error(nil)
+		for k < len(b) && err == nil {
+			var m int
+			m, err = src.Read(b[k:])
+			k += m
+		}
+		if k > 0 {
+			if dst != nil {
+				if _, werr := dst.Write(b[:k]); werr != nil {
+					return n, werr
+				}
 			}
+			n += int64(k)
+			queue <- b[:k]
 		}
-		k := min(len(p), cap(a.cur)-len(a.cur))
-		a.cur = append(a.cur, p[:k]...)
-		p = p[k:]
-		if len(a.cur) == cap(a.cur) {
-			a.flush()
+		switch {
+		case err == io.EOF:
+			return n, nil
+		case err != nil:
+			return n, err
 		}
 	}
-	return n, nil
-}
-
-// flush hands the filled buffer to the hashing goroutine.
-func (a *asyncHash) flush() {
-	if len(a.cur) > 0 {
-		a.ch <- a.cur
-		a.cur = nil
-	}
-}
-
-// sum waits for the queued writes and returns the hex digest. The hash may
-// not be written to afterwards.
-func (a *asyncHash) sum() string {
-	a.flush()
-	close(a.ch)
-	<-a.done
-	return hex.EncodeToString(a.h.Sum(nil))
 }

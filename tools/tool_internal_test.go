@@ -1,10 +1,14 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"io"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -100,14 +104,50 @@ func TestPaginate(t *testing.T) {
 	assert.Empty(t, l.Items)
 }
 
-func TestAsyncHashEqualsDirectHash(t *testing.T) {
-	data := make([]byte, 3<<20+17)
+func TestHashedCopy(t *testing.T) {
+	data := make([]byte, 7<<20+3) // more batches than buffers, and a partial last one
 	for i := range data {
-		data[i] = byte(i * 7)
+		data[i] = byte(i * 13)
 	}
-	h := newAsyncHash(sha256.New())
-	for off := 0; off < len(data); off += 100_000 {
-		_, _ = h.Write(data[off:min(off+100_000, len(data))])
+	for name, src := range map[string]func() io.Reader{
+		"whole reads":    func() io.Reader { return bytes.NewReader(data) },
+		"short reads":    func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) },
+		"data with EOF":  func() io.Reader { return iotest.DataErrReader(bytes.NewReader(data)) },
+		"one byte reads": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data[:70_000])) },
+		"empty":          func() io.Reader { return bytes.NewReader(nil) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := src()
+			want, _ := io.ReadAll(src())
+			var dst bytes.Buffer
+			n, sum, err := hashedCopy(&dst, r, sha256.New())
+			require.NoError(t, err)
+			assert.Equal(t, int64(len(want)), n)
+			assert.Equal(t, hashBytes(want).SHA256, sum)
+			assert.True(t, bytes.Equal(want, dst.Bytes()), "dst got other bytes than src gave")
+
+			_, sum, err = hashedCopy(nil, src(), sha256.New())
+			require.NoError(t, err)
+			assert.Equal(t, hashBytes(want).SHA256, sum, "without a dst")
+		})
 	}
-	assert.Equal(t, hashBytes(data).SHA256, h.sum())
+	t.Run("read error", func(t *testing.T) {
+		boom := errors.New("connection reset")
+		n, _, err := hashedCopy(io.Discard, io.MultiReader(bytes.NewReader(data[:2<<20+5]), iotest.ErrReader(boom)), sha256.New())
+		assert.ErrorIs(t, err, boom)
+		assert.Equal(t, int64(2<<20+5), n, "what arrived before the error is counted")
+	})
+	t.Run("truncated body is an error, not an end", func(t *testing.T) {
+		_, _, err := hashedCopy(io.Discard, io.MultiReader(bytes.NewReader(data[:100]), iotest.ErrReader(io.ErrUnexpectedEOF)), sha256.New())
+		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	})
+	t.Run("write error", func(t *testing.T) {
+		full := errors.New("no space left on device")
+		_, _, err := hashedCopy(failingWriter{full}, bytes.NewReader(data), sha256.New())
+		assert.ErrorIs(t, err, full)
+	})
 }
+
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }

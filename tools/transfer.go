@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -161,11 +160,11 @@ func (s source) checksums() (Checksums, error) {
 		return Checksums{}, err
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.CopyBuffer(h, f, make([]byte, 256<<10)); err != nil {
+	_, sum, err := hashedCopy(nil, f, sha256.New())
+	if err != nil {
 		return Checksums{}, fmt.Errorf("read %s: %w", s.path, err)
 	}
-	return Checksums{SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	return Checksums{SHA256: sum}, nil
 }
 
 func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {

@@ -152,6 +152,17 @@ func TestDownloadArtifact(t *testing.T) {
 		want, _ := os.ReadFile(src)
 		assert.Equal(t, want, got)
 	})
+	t.Run("a file of many hashing batches and writeback chunks", func(t *testing.T) {
+		big, bigSHA := randomFile(t, dir, "big.bin", 20<<20+7)
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "dl/big.bin", "local_path": big}))
+		out := ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/big.bin", "local_path": "big-copy.bin"}))
+		assert.Equal(t, bigSHA, out.Checksums.SHA256)
+		assert.Equal(t, int64(20<<20+7), out.Size)
+		got, err := os.ReadFile(filepath.Join(dir, "big-copy.bin"))
+		require.NoError(t, err)
+		want, _ := os.ReadFile(big)
+		assert.True(t, bytes.Equal(want, got), "downloaded bytes differ")
+	})
 	t.Run("an existing local file is kept unless overwrite", func(t *testing.T) {
 		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "copy.bin"}))
 		assert.Equal(t, tools.CodeConflict, e.Code)
