@@ -19,6 +19,9 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // parallel3 mirrors tools.hasher: md5 and sha1 on two new goroutines,
@@ -142,6 +145,47 @@ func BenchmarkSaveFile(b *testing.B) {
 				_ = f.Close()
 				_ = os.Remove(p)
 			}
+		})
+	}
+}
+
+// BenchmarkFsyncWriteback is the end of a download: 256 MiB written in 1 MiB
+// writes, then fsync (download_artifact must not rename an unsynced file),
+// with and without asking the kernel every 8 MiB to start writing what came
+// so far (sync_file_range, as tools/writeback.go does). ns/op is the whole
+// save; fsync-ms/op the wait at the end.
+func BenchmarkFsyncWriteback(b *testing.B) {
+	const size, chunk = 256 << 20, 8 << 20
+	src := data(1 << 20)
+	dir := b.TempDir()
+	for _, writeback := range []bool{false, true} {
+		b.Run(map[bool]string{false: "fsync-only", true: "writeback-every-8MiB"}[writeback], func(b *testing.B) {
+			b.SetBytes(size)
+			var fsyncWait time.Duration
+			i := 0
+			for b.Loop() {
+				i++
+				f, err := os.Create(filepath.Join(dir, strconv.Itoa(i)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for off := int64(0); off < size; off += 1 << 20 {
+					if _, err := f.Write(src); err != nil {
+						b.Fatal(err)
+					}
+					if writeback && (off+1<<20)%chunk == 0 {
+						_ = unix.SyncFileRange(int(f.Fd()), off+1<<20-chunk, chunk, unix.SYNC_FILE_RANGE_WRITE)
+					}
+				}
+				t := time.Now()
+				if err := f.Sync(); err != nil {
+					b.Fatal(err)
+				}
+				fsyncWait += time.Since(t)
+				_ = f.Close()
+				_ = os.Remove(f.Name())
+			}
+			b.ReportMetric(float64(fsyncWait.Milliseconds())/float64(i), "fsync-ms/op")
 		})
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -34,10 +35,10 @@ import (
 )
 
 type config struct {
-	bin, curl, tmpParent, perfDir string
-	size                          int64
-	runs                          int
-	opTimeout                     time.Duration
+	bin, curl, openssl, tmpParent, perfDir string
+	size                                   int64
+	runs                                   int
+	opTimeout                              time.Duration
 }
 
 func main() {
@@ -46,6 +47,7 @@ func main() {
 	flag.Int64Var(&cfg.size, "size", 1<<30, "file size in bytes")
 	flag.IntVar(&cfg.runs, "n", 3, "runs of each measurement; the median is reported")
 	flag.StringVar(&cfg.curl, "curl", "", "curl binary (default: curl on PATH; none skips the curl baseline)")
+	flag.StringVar(&cfg.openssl, "openssl", "", "openssl binary for the hash-then-curl baseline (default: openssl on PATH; none skips it)")
 	flag.StringVar(&cfg.tmpParent, "tmp", "", "parent of the temporary directory (default: $TMPDIR); needs about 2×size + runs×2×size free")
 	flag.StringVar(&cfg.perfDir, "perf", "", "if set, one extra untimed run of each tool call under `perf record` of the server and emulator, data written here")
 	flag.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Minute, "timeout of one transfer")
@@ -60,6 +62,11 @@ func main() {
 	if cfg.curl == "" {
 		if p, err := exec.LookPath("curl"); err == nil {
 			cfg.curl = p
+		}
+	}
+	if cfg.openssl == "" {
+		if p, err := exec.LookPath("openssl"); err == nil {
+			cfg.openssl = p
 		}
 	}
 	if err := run(cfg); err != nil {
@@ -115,6 +122,7 @@ func run(cfg config) error {
 		os.Exit(130)
 	}()
 
+	warnPageReporting()
 	tmp, err := os.MkdirTemp(cfg.tmpParent, "jfrog-mcp-transfer-")
 	if err != nil {
 		return err
@@ -250,10 +258,28 @@ func run(cfg config) error {
 			return err
 		}
 		// Alternate who goes first, so page cache and writeback favour neither.
-		order := []func() error{curlUp, toolUp}
-		if i%2 == 1 {
-			order = []func() error{toolUp, curlUp}
+		// The same job done by hand: hash first (a checksum deploy and
+		// JFrog's 409 on damaged bytes both need the sha256 before the body),
+		// then send it along. openssl, because coreutils' sha256sum has no
+		// SHA-NI here and takes 6 s per GiB.
+		curlSumUp := func() error {
+			if cfg.curl == "" || cfg.openssl == "" {
+				return nil
+			}
+			s, err := measure(fmt.Sprintf("run %d openssl sha256 + curl -T", i+1), func() error {
+				out, err := exec.Command(cfg.openssl, "dgst", "-sha256", "-r", curlSrc).Output()
+				if err != nil {
+					return fmt.Errorf("openssl: %w", err)
+				}
+				sum, _, _ := strings.Cut(string(out), " ")
+				return curl("-H", "X-Checksum-Sha256: "+sum, "-T", curlSrc, "-o", os.DevNull, art+"bench/curl-sum.bin")
+			})
+			add("curl-sum-up", s)
+			return err
 		}
+		// Rotate who goes first, so page cache and writeback favour none.
+		order := []func() error{curlUp, toolUp, curlSumUp}
+		order = append(order[i%3:], order[:i%3]...)
 		for _, f := range order {
 			if err := f(); err != nil {
 				return err
@@ -284,6 +310,7 @@ func run(cfg config) error {
 			if err == nil {
 				err = checkSize(curlOut, cfg.size)
 			}
+			_ = os.Remove(curlOut)
 			return err
 		}
 		toolDown := func() error {
@@ -295,6 +322,7 @@ func run(cfg config) error {
 			if err == nil {
 				err = checkSize(toolOut, cfg.size)
 			}
+			_ = os.Remove(toolOut)
 			return err
 		}
 		order = []func() error{curlDown, toolDown}
@@ -306,8 +334,6 @@ func run(cfg config) error {
 				return err
 			}
 		}
-		_ = os.Remove(curlOut)
-		_ = os.Remove(toolOut)
 	}
 
 	if cfg.perfDir != "" {
@@ -408,10 +434,14 @@ func printReport(cfg config, r map[string][]sample, baseline, final benchutil.Me
 			med(ss, func(s sample) float64 { return s.emuCPU.Seconds() }))
 	}
 	row("curl -T (upload)", "curl-up", "")
+	row("openssl dgst -sha256, then curl -T with X-Checksum-Sha256", "curl-sum-up", "curl-up")
 	row("upload_artifact, new content", "tool-up", "curl-up")
 	row("upload_artifact, known content (checksum deploy)", "tool-reup", "")
 	row("curl -o (download)", "curl-down", "")
 	row("download_artifact", "tool-down", "curl-down")
+	if len(r["curl-sum-up"]) > 0 && len(r["tool-up"]) > 0 {
+		fmt.Fprintf(report, "\nupload_artifact against hash-then-curl (the same job by hand): %.0f%%\n", 100*mbps(r["tool-up"])/mbps(r["curl-sum-up"]))
+	}
 	all := append(append(append([]sample{}, r["tool-up"]...), r["tool-down"]...), r["tool-reup"]...)
 	fmt.Fprintln(report)
 	fmt.Fprintf(report, "MCP server RSS after initialize: %s; after all runs: %s; peak during any tool transfer: %s",
@@ -443,6 +473,23 @@ func writeRandom(path string, size int64) error {
 		left -= int64(n)
 	}
 	return f.Close()
+}
+
+// warnPageReporting says when the VM hands free memory back to its host. A
+// page handed back costs a host fault when the guest touches it again, and
+// every transfer puts 1 GiB of new data in the page cache: on this project's
+// CI-class VM, writing 1 GiB took 0.3 s of system time into memory the guest
+// kept and 2.5-5 s into memory it had given back, so a transfer's time
+// depended on which it got, not on who sent the bytes. BENCHMARKS.md says how
+// the figures were taken.
+func warnPageReporting() {
+	b, err := os.ReadFile("/sys/module/page_reporting/parameters/page_reporting_order")
+	if err != nil {
+		return // not a VM with free page reporting
+	}
+	if order, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && order <= 10 {
+		logf("free page reporting is on (page_reporting_order=%d): transfer times will swing by +-50%%; see BENCHMARKS.md", order)
+	}
 }
 
 // freshHead overwrites the first bytes with new random ones: new content
