@@ -103,6 +103,28 @@ func startEmulator(bin, dataDir string, port int) (*Emulator, error) {
 	return e, nil
 }
 
+// Restart stops the emulator and starts a new one on the same address with
+// an empty store in dataDir. The new one mints a new Token; the admin's
+// password stays "password", so a server configured with BasicAuthEnv keeps
+// working across restarts.
+func (e *Emulator) Restart(bin, dataDir string) (*Emulator, error) {
+	port, err := strconv.Atoi(e.URL[strings.LastIndexByte(e.URL, ':')+1:])
+	if err != nil {
+		return nil, fmt.Errorf("emulator URL %s has no port", e.URL)
+	}
+	e.Stop()
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, err
+	}
+	return startEmulator(bin, dataDir, port)
+}
+
+// BasicAuthEnv is like Env but authenticates as the emulator's admin with a
+// password, which outlives a Restart (tokens do not).
+func (e *Emulator) BasicAuthEnv() []string {
+	return []string{"JFROG_URL=" + e.URL, "JFROG_USER=admin", "JFROG_PASSWORD=password"}
+}
+
 // Pid is the emulator's process id.
 func (e *Emulator) Pid() int { return e.Cmd.Process.Pid }
 
