@@ -459,6 +459,22 @@ func printReport(cfg config, r map[string][]sample, baseline, final benchutil.Me
 	if len(r["curl-sum-up"]) > 0 && len(r["tool-up"]) > 0 {
 		fmt.Fprintf(report, "\nupload_artifact against hash-then-curl (the same job by hand): %.0f%%\n", 100*mbps(r["tool-up"])/mbps(r["curl-sum-up"]))
 	}
+	// The same ratios run by run: each run's pair shares the machine's state
+	// of the moment, so their median is less sensitive to drift between runs
+	// than the ratio of the two medians.
+	paired := func(tool, base string) string {
+		t, b := r[tool], r[base]
+		if len(t) == 0 || len(t) != len(b) {
+			return "–"
+		}
+		xs := make([]float64, len(t))
+		for i := range t {
+			xs[i] = b[i].dur.Seconds() / t[i].dur.Seconds()
+		}
+		return fmt.Sprintf("%.0f%%", 100*benchutil.MedianF(xs))
+	}
+	fmt.Fprintf(report, "\nMedian of the per-run ratios to curl: upload %s, download %s.\n",
+		paired("tool-up", "curl-up"), paired("tool-down", "curl-down"))
 	all := append(append(append([]sample{}, r["tool-up"]...), r["tool-down"]...), r["tool-reup"]...)
 	fmt.Fprintln(report)
 	fmt.Fprintf(report, "MCP server RSS after initialize: %s; after all runs: %s; peak during any tool transfer: %s",
