@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/iotest"
 
@@ -151,3 +153,16 @@ func TestHashedCopy(t *testing.T) {
 type failingWriter struct{ err error }
 
 func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f.bin")
+	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := source{path: p}.checksums(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+
+	sums, err := source{path: p}.checksums(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, hashBytes(make([]byte, 3<<20)).SHA256, sums.SHA256)
+}

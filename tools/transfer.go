@@ -151,7 +151,7 @@ func (s source) open() (io.ReadCloser, error) {
 
 // checksums reads a file source once for its sha256, which a checksum
 // deploy needs before anything is sent. Inline content gets all three.
-func (s source) checksums() (Checksums, error) {
+func (s source) checksums(ctx context.Context) (Checksums, error) {
 	if s.path == "" {
 		return hashBytes(s.content), nil
 	}
@@ -160,11 +160,25 @@ func (s source) checksums() (Checksums, error) {
 		return Checksums{}, err
 	}
 	defer f.Close()
-	_, sum, err := hashedCopy(nil, f, sha256.New())
+	_, sum, err := hashedCopy(nil, ctxReader{ctx, f}, sha256.New())
 	if err != nil {
 		return Checksums{}, fmt.Errorf("read %s: %w", s.path, err)
 	}
 	return Checksums{SHA256: sum}, nil
+}
+
+// ctxReader ends a long local read when the call is cancelled: hashing a
+// 10 GiB file takes seconds that nobody is waiting for any more.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
@@ -193,7 +207,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	// the two reads, or bytes damaged on the way, are never stored. JFrog's
 	// sha1 and md5 are reported as it computed them; hashing them here too
 	// would halve upload speed and add nothing the sha256 does not prove.
-	sums, err := src.checksums()
+	sums, err := src.checksums(ctx)
 	if err != nil {
 		return nil, err
 	}
