@@ -48,7 +48,7 @@ func main() {
 	flag.IntVar(&cfg.runs, "n", 3, "runs of each measurement; the median is reported")
 	flag.StringVar(&cfg.curl, "curl", "", "curl binary (default: curl on PATH; none skips the curl baseline)")
 	flag.StringVar(&cfg.openssl, "openssl", "", "openssl binary for the hash-then-curl baseline (default: openssl on PATH; none skips it)")
-	flag.StringVar(&cfg.tmpParent, "tmp", "", "parent of the temporary directory (default: $TMPDIR); needs about 2×size + runs×2×size free")
+	flag.StringVar(&cfg.tmpParent, "tmp", "", "parent of the temporary directory (default: $TMPDIR); needs about 5×size free")
 	flag.StringVar(&cfg.perfDir, "perf", "", "if set, one extra untimed run of each tool call under `perf record` of the server and emulator, data written here")
 	flag.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Minute, "timeout of one transfer")
 	reportPath := flag.String("report", "", "write the Markdown report to this file (default: stderr, after the progress log)")
@@ -274,7 +274,6 @@ func run(cfg config) error {
 			add("tool-up", s)
 			return err
 		}
-		// Alternate who goes first, so page cache and writeback favour neither.
 		// The same job done by hand: hash first (a checksum deploy and
 		// JFrog's 409 on damaged bytes both need the sha256 before the body),
 		// then send it along. openssl, because coreutils' sha256sum has no
