@@ -20,8 +20,12 @@ type FaultRule struct {
 	Body         string        // response body; "" means the surface's standard error body
 	Latency      time.Duration // delay before anything else happens
 	Reset        bool          // drop the connection without a response
-	TruncateBody bool          // handle normally but cut the body short and drop the connection
-	Times        int           // how many requests the rule applies to; 0 = forever
+	TruncateBody bool          // handle normally but cut the body short and drop the connection (RST)
+	// CloseEarly is TruncateBody with an orderly close (FIN) instead of a
+	// reset, as a proxy that gives up on a slow transfer does: clients read
+	// a clean end of stream before Content-Length bytes, io.ErrUnexpectedEOF.
+	CloseEarly bool
+	Times      int // how many requests the rule applies to; 0 = forever
 }
 
 // Faults holds the active fault rules. The zero value has none.
@@ -88,8 +92,8 @@ func (e *Emulator) applyFault(w *statusRecorder, r *http.Request, rule FaultRule
 	case rule.Reset:
 		resetConn(w)
 		return true
-	case rule.TruncateBody:
-		e.truncated(w, r, surf)
+	case rule.TruncateBody, rule.CloseEarly:
+		e.truncated(w, r, surf, rule.CloseEarly)
 		return true
 	case rule.Status != 0:
 		if rule.RetryAfter != "" {
@@ -116,7 +120,11 @@ func (e *Emulator) applyFault(w *statusRecorder, r *http.Request, rule FaultRule
 
 // resetConn closes the TCP connection with RST (linger 0) so the client sees
 // a connection reset rather than a clean EOF.
-func resetConn(w http.ResponseWriter) {
+func resetConn(w http.ResponseWriter) { closeConn(w, true) }
+
+// closeConn takes the connection from net/http and closes it, with RST when
+// reset is set, else with an orderly FIN.
+func closeConn(w http.ResponseWriter, reset bool) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		panic(http.ErrAbortHandler)
@@ -125,17 +133,17 @@ func resetConn(w http.ResponseWriter) {
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	if tc, ok := conn.(*net.TCPConn); ok {
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()
 }
 
 // truncated runs the real handler into a buffer, then sends the headers with
-// the full Content-Length but only half the body and drops the connection,
-// which clients see as an unexpected EOF. Buffering is fine: faults are for
-// tests with small bodies.
-func (e *Emulator) truncated(w *statusRecorder, r *http.Request, surf surface) {
+// the full Content-Length but only half the body and drops the connection:
+// reset, or closed cleanly when clean is set. Buffering is fine: faults are
+// for tests with small bodies.
+func (e *Emulator) truncated(w *statusRecorder, r *http.Request, surf surface, clean bool) {
 	buf := &bufferWriter{header: http.Header{}}
 	_, rest := splitSurface(collapseSlashes(r.URL.EscapedPath()))
 	e.route(buf, r, surf, rest)
@@ -151,7 +159,7 @@ func (e *Emulator) truncated(w *statusRecorder, r *http.Request, surf surface) {
 	w.WriteHeader(status)
 	_, _ = w.Write(body[:len(body)/2])
 	w.Flush()
-	resetConn(w)
+	closeConn(w, !clean)
 }
 
 type bufferWriter struct {

@@ -64,14 +64,24 @@ func TestFaultResetAndTruncate(t *testing.T) {
 	require.Error(t, err, "body cut short")
 	assert.Len(t, b, 1024)
 
+	s.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/artifactory/generic-local/", CloseEarly: true, Times: 1})
+	req, _ = http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+s.AdminToken)
+	resp, err = client.Do(req)
+	require.NoError(t, err)
+	b, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "a clean close before Content-Length bytes, not a reset")
+	assert.Len(t, b, 1024)
+
 	resp, body := call(t, http.MethodGet, url, s.AdminToken, nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Len(t, body, 2048)
 
 	reqs := s.Emu.Requests()
-	require.Len(t, reqs, 3)
+	require.Len(t, reqs, 4)
 	assert.Equal(t, 0, reqs[0].Status, "reset requests have no status")
-	assert.Equal(t, "/artifactory/generic-local/tools/jq/1.7.1/jq-linux-amd64", reqs[2].Path)
+	assert.Equal(t, "/artifactory/generic-local/tools/jq/1.7.1/jq-linux-amd64", reqs[3].Path)
 }
 
 func TestFaultLatency(t *testing.T) {
