@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"unicode/utf8"
 
@@ -73,8 +74,14 @@ func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, er
 		if err != nil {
 			return nil, err
 		}
-		if _, err := os.Lstat(p); err == nil && !in.Overwrite {
-			return nil, Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another local_path", "local file %s already exists", p)
+		if st, err := os.Lstat(p); err == nil {
+			// Found out now, not after the whole download when the rename fails.
+			if st.IsDir() {
+				return nil, Errorf(CodeInvalidArgument, "add the file name, e.g. "+filepath.Join(in.LocalPath, path.Base(in.Path)), "local_path %s is a directory", p)
+			}
+			if !in.Overwrite {
+				return nil, Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another local_path", "local file %s already exists", p)
+			}
 		}
 		target = p
 	}

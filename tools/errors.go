@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
@@ -77,6 +80,8 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 	var api *client.APIError
 	var denied *guard.Denied
 	var netErr net.Error
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
 	switch {
 	case errors.As(err, &te):
 		e = te
@@ -91,8 +96,19 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 		e = &Error{Code: CodeTimeout, Message: "the call timed out", Retryable: true}
 	case errors.Is(err, context.Canceled):
 		e = &Error{Code: CodeTimeout, Message: "the call was cancelled"}
+	case errors.As(err, &pathErr) || errors.As(err, &linkErr):
+		// Before net.Error: the errno inside a PathError satisfies it too.
+		// Files on this machine are named by the agent (local_path): a
+		// missing directory, no permission or a full disk is for it to fix,
+		// not a bug in this server.
+		e = &Error{Code: CodeInvalidArgument, Message: err.Error(),
+			Hint: "a local file operation failed: check that local_path's directory exists, is writable by the server and has room, or choose another local_path"}
 	case errors.As(err, &netErr):
 		e = &Error{Code: CodeUpstreamUnavailable, Message: err.Error(), Retryable: true}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		// A connection closed before Content-Length bytes arrived: a proxy
+		// giving up on a long transfer, or JFrog restarting.
+		e = &Error{Code: CodeUpstreamUnavailable, Message: "JFrog's answer ended early: " + err.Error(), Retryable: true}
 	default:
 		return nil, false
 	}

@@ -6,9 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"testing/iotest"
 
@@ -165,4 +168,25 @@ func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
 	sums, err := source{path: p}.checksums(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, hashBytes(make([]byte, 3<<20)).SHA256, sums.SHA256)
+}
+
+func TestLocalFileErrorsAreForTheAgent(t *testing.T) {
+	full := fmt.Errorf("download to /data/app.jar: %w", &fs.PathError{Op: "write", Path: "/data/.app.jar.part-1", Err: syscall.ENOSPC})
+	e, ok := classify(full, nil)
+	require.True(t, ok, "a full local disk is not a bug in the server")
+	assert.Equal(t, CodeInvalidArgument, e.Code)
+	assert.Contains(t, e.Message, "no space left on device")
+	assert.Contains(t, e.Hint, "local_path")
+
+	e, ok = classify(fmt.Errorf("rename into /data/app.jar: %w", &os.LinkError{Op: "rename", Old: "/data/.app.jar.part-1", New: "/data/app.jar", Err: syscall.EISDIR}), nil)
+	require.True(t, ok)
+	assert.Equal(t, CodeInvalidArgument, e.Code)
+
+	e, ok = classify(fmt.Errorf("read a/b: %w", io.ErrUnexpectedEOF), nil)
+	require.True(t, ok)
+	assert.Equal(t, CodeUpstreamUnavailable, e.Code)
+	assert.True(t, e.Retryable)
+
+	_, ok = classify(errors.New("nil map"), nil)
+	assert.False(t, ok, "anything else stays a bug")
 }

@@ -187,6 +187,27 @@ func TestDownloadArtifact(t *testing.T) {
 		leftovers, _ := filepath.Glob(filepath.Join(dir, ".broken.bin.part-*"))
 		assert.Empty(t, leftovers)
 	})
+	t.Run("a connection closed early is retryable and leaves no file", func(t *testing.T) {
+		h.emu.Emu.Faults().Clear() // the corrupt-transfer rule above has uses left
+		h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: "GET", PathPrefix: "/artifactory/generic-local/dl/src.bin", CloseEarly: true, Times: 1})
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "cut.bin"}))
+		h.emu.Emu.Faults().Clear()
+		assert.Equal(t, tools.CodeUpstreamUnavailable, e.Code)
+		assert.True(t, e.Retryable)
+		assert.Contains(t, e.Message, "ended early")
+		_, err := os.Stat(filepath.Join(dir, "cut.bin"))
+		assert.True(t, os.IsNotExist(err), "no partial file under the real name")
+		leftovers, _ := filepath.Glob(filepath.Join(dir, ".cut.bin.part-*"))
+		assert.Empty(t, leftovers)
+	})
+	t.Run("a directory as local_path is refused before downloading", func(t *testing.T) {
+		require.NoError(t, os.Mkdir(filepath.Join(dir, "out"), 0o755))
+		h.emu.Emu.ResetRequests()
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "out", "overwrite": true}))
+		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+		assert.Contains(t, e.Hint, filepath.Join("out", "src.bin"))
+		assert.Empty(t, h.emu.Emu.Requests(), "nothing was fetched")
+	})
 	t.Run("not found", func(t *testing.T) {
 		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/none.bin"}))
 		assert.Equal(t, tools.CodeNotFound, e.Code)
