@@ -200,6 +200,14 @@ func TestDownloadArtifact(t *testing.T) {
 		leftovers, _ := filepath.Glob(filepath.Join(dir, ".cut.bin.part-*"))
 		assert.Empty(t, leftovers)
 	})
+	t.Run("a missing local directory is the agent's to fix", func(t *testing.T) {
+		h.emu.Emu.ResetRequests()
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "no/such/dir/x.bin"}))
+		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+		assert.Contains(t, e.Message, filepath.Join("no", "such", "dir"))
+		assert.Contains(t, e.Hint, "local_path")
+		assert.Empty(t, h.emu.Emu.Requests(), "nothing was fetched")
+	})
 	t.Run("a directory as local_path is refused before downloading", func(t *testing.T) {
 		require.NoError(t, os.Mkdir(filepath.Join(dir, "out"), 0o755))
 		h.emu.Emu.ResetRequests()

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"strings"
@@ -256,8 +257,14 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		// whatever the mode (a download writes locally in read-only mode).
 		if _, err := g.roots.Resolve(a.Local); err != nil {
 			var d *Denied
-			if errors.As(err, &d) {
+			var missing *fs.PathError
+			switch {
+			case errors.As(err, &d):
 				return d
+			case errors.As(err, &missing):
+				// Inside a root but not there (yet): not the policy's business;
+				// the tool reports it when it resolves the path itself.
+				return nil
 			}
 			return &Denied{Reason: err.Error()}
 		}

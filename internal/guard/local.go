@@ -57,19 +57,48 @@ func (r LocalRoots) Resolve(p string) (string, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		dir, err2 := filepath.EvalSymlinks(filepath.Dir(p))
 		if err2 != nil {
-			return "", &Denied{Reason: fmt.Sprintf("local directory %s does not exist", filepath.Dir(p)), Hint: "create it first or choose an existing directory"}
+			return "", r.missingDir(p)
 		}
 		real, err = filepath.Join(dir, filepath.Base(p)), nil
 	}
 	if err != nil {
 		return "", &Denied{Reason: fmt.Sprintf("cannot resolve local path %s: %v", p, err)}
 	}
-	for _, root := range r {
-		if real == root || strings.HasPrefix(real, root+string(filepath.Separator)) {
-			return real, nil
+	if !r.contain(real) {
+		return "", r.outside(p)
+	}
+	return real, nil
+}
+
+// missingDir explains a path whose directory does not exist. Inside a root
+// that is the agent's mistake to fix, an *fs.PathError, not a refusal; it is
+// said only when the part that does exist resolves inside a root, so the
+// answer never tells which paths exist elsewhere.
+func (r LocalRoots) missingDir(p string) error {
+	for d := filepath.Dir(p); ; d = filepath.Dir(d) {
+		if real, err := filepath.EvalSymlinks(d); err == nil {
+			if !r.contain(real) {
+				return r.outside(p)
+			}
+			return &fs.PathError{Op: "open", Path: filepath.Dir(p), Err: fs.ErrNotExist}
+		}
+		if d == filepath.Dir(d) {
+			return r.outside(p)
 		}
 	}
-	return "", &Denied{
+}
+
+func (r LocalRoots) contain(real string) bool {
+	for _, root := range r {
+		if real == root || strings.HasPrefix(real, root+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r LocalRoots) outside(p string) *Denied {
+	return &Denied{
 		Reason: fmt.Sprintf("local path %s is outside the allowed roots", p),
 		Hint:   "use a path under " + strings.Join(r, " or "),
 	}

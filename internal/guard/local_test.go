@@ -2,6 +2,7 @@ package guard
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -40,12 +41,21 @@ func TestLocalRoots(t *testing.T) {
 		"dirlink/new-file", // a new file under a symlinked directory
 		"/etc/passwd",
 		"in.txt\x00.png",
-		"no/such/dir/file",
+		"dirlink/no/such/dir/file", // missing, under a link that leads outside
+		"/no/such/dir/file",        // missing, outside: refused, not "does not exist"
 	} {
 		_, err := roots.Resolve(bad)
 		var d *Denied
 		assert.ErrorAs(t, err, &d, "%q must be refused", bad)
+		assert.NotContains(t, err.Error(), "does not exist", "%q: no existence oracle outside the roots", bad)
 	}
+
+	// A missing directory inside a root is the caller's mistake, not a refusal.
+	_, err = roots.Resolve("no/such/dir/file")
+	var missing *fs.PathError
+	require.ErrorAs(t, err, &missing)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	assert.Equal(t, filepath.Join(realRoot, "no/such/dir"), missing.Path)
 
 	_, err = LocalRoots(nil).Resolve("in.txt")
 	assert.ErrorContains(t, err, "local file access is off")
@@ -62,6 +72,8 @@ func TestLocalActionsAreChecked(t *testing.T) {
 			Actions: []Action{{Class: ClassWrite, Repo: "r", Path: "p"}, {Class: ClassRead, Local: local}}})
 	}
 	assert.NoError(t, call("a.bin"))
+	assert.NoError(t, call("new/dir/a.bin"), "inside a root: the tool, not the policy, says the directory is missing")
 	assert.Error(t, call("/etc/passwd"))
+	assert.Error(t, call("/no/such/dir/a.bin"))
 	assert.Equal(t, []string{roots[0]}, g.Effective().LocalRoots)
 }
