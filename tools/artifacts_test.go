@@ -105,6 +105,15 @@ func TestUpstreamErrorsBecomeResults(t *testing.T) {
 	}
 }
 
+func TestALoginPageIsNotABug(t *testing.T) {
+	// A proxy or SSO page answering 200 with HTML instead of JFrog's JSON.
+	h := newHarness(t, harnessOpts{})
+	h.emu.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/artifactory/api/repositories", Status: 200, Body: "<html><body>Sign in</body></html>"})
+	e := failed(t, h.call(t, "list_repositories", nil))
+	assert.Equal(t, tools.CodeUpstreamUnavailable, e.Code)
+	assert.Contains(t, e.Hint, "JFROG_URL")
+}
+
 func TestBadTokenIsUnauthenticated(t *testing.T) {
 	h := newHarness(t, harnessOpts{token: "not-a-real-token"})
 	e := failed(t, h.call(t, "list_repositories", nil))

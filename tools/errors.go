@@ -96,6 +96,12 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 		e = &Error{Code: CodeTimeout, Message: "the call timed out", Retryable: true}
 	case errors.Is(err, context.Canceled):
 		e = &Error{Code: CodeTimeout, Message: "the call was cancelled"}
+	case errors.Is(err, client.ErrIsFolder):
+		e = &Error{Code: CodeInvalidArgument, Message: err.Error(),
+			Hint: "a folder has no content to download: list it with get_artifact_info and download the files in it"}
+	case errors.Is(err, client.ErrResponseTooLarge):
+		e = &Error{Code: CodeInvalidArgument, Message: err.Error(),
+			Hint: "narrow the query: fewer fields in .include(), a smaller .limit(), or a narrower find()"}
 	case errors.As(err, &pathErr) || errors.As(err, &linkErr):
 		// Before net.Error: the errno inside a PathError satisfies it too.
 		// Files on this machine are named by the agent (local_path): a
@@ -109,6 +115,9 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 		// A connection closed before Content-Length bytes arrived: a proxy
 		// giving up on a long transfer, or JFrog restarting.
 		e = &Error{Code: CodeUpstreamUnavailable, Message: "JFrog's answer ended early: " + err.Error(), Retryable: true}
+	case errors.Is(err, client.ErrNotJSON):
+		e = &Error{Code: CodeUpstreamUnavailable, Message: err.Error(),
+			Hint: "the answer did not come from JFrog's API: check that JFROG_URL is the platform URL, not a proxy or login page; get_platform_info shows what answers"}
 	default:
 		return nil, false
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 )
 
@@ -186,6 +187,11 @@ func TestLocalFileErrorsAreForTheAgent(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, CodeUpstreamUnavailable, e.Code)
 	assert.True(t, e.Retryable)
+
+	e, ok = classify(fmt.Errorf("artifactory POST api/search/aql: %w", client.ErrResponseTooLarge), nil)
+	require.True(t, ok)
+	assert.Equal(t, CodeInvalidArgument, e.Code)
+	assert.Contains(t, e.Hint, "narrow the query")
 
 	_, ok = classify(errors.New("nil map"), nil)
 	assert.False(t, ok, "anything else stays a bug")

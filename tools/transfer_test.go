@@ -200,6 +200,13 @@ func TestDownloadArtifact(t *testing.T) {
 		leftovers, _ := filepath.Glob(filepath.Join(dir, ".cut.bin.part-*"))
 		assert.Empty(t, leftovers)
 	})
+	t.Run("a folder has nothing to download", func(t *testing.T) {
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl", "local_path": "folder.bin"}))
+		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+		assert.Contains(t, e.Hint, "get_artifact_info")
+		_, err := os.Stat(filepath.Join(dir, "folder.bin"))
+		assert.True(t, os.IsNotExist(err))
+	})
 	t.Run("a missing local directory is the agent's to fix", func(t *testing.T) {
 		h.emu.Emu.ResetRequests()
 		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "no/such/dir/x.bin"}))

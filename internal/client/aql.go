@@ -60,12 +60,12 @@ func decodeAQL(ctx context.Context, req Request, body io.Reader, limit int64) (*
 	var out AQLResult
 	if err := json.NewDecoder(cr).Decode(&out); err != nil {
 		if cr.n > limit {
-			return nil, fmt.Errorf("%s: AQL response is larger than %d bytes; narrow the query or add .limit()", describe(req), limit)
+			return nil, fmt.Errorf("%s: AQL response is larger than %d bytes: %w", describe(req), limit, ErrResponseTooLarge)
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%s: reading response: %w", describe(req), ctxErr)
 		}
-		return nil, fmt.Errorf("%s: decoding AQL response: %w", describe(req), err)
+		return nil, fmt.Errorf("%s: %w (AQL): %w", describe(req), ErrNotJSON, err)
 	}
 	if out.Results == nil {
 		out.Results = []json.RawMessage{}

@@ -17,6 +17,14 @@ const maxErrorBody = 64 << 10
 // maxMessage caps a plain-text message copied into APIError.Message.
 const maxMessage = 512
 
+// ErrNotJSON marks a successful answer that is not the JSON the API returns
+// (an HTML page, an empty or cut-off body): usually the URL leads to a proxy
+// or a login page instead of JFrog.
+var ErrNotJSON = errors.New("client: the answer is not the JSON the API returns")
+
+// ErrResponseTooLarge marks an answer over the client's size cap (AQL).
+var ErrResponseTooLarge = errors.New("client: the answer is over the size cap")
+
 // APIError is a non-2xx answer from a JFrog surface, or a connection reset that ended
 // the request before an answer came (Status 0).
 type APIError struct {

@@ -83,11 +83,11 @@ func (c *core) doJSON(ctx context.Context, req Request, out any) error {
 			if resp.StatusCode == http.StatusNoContent {
 				return nil
 			}
-			return fmt.Errorf("%s: empty response body, expected JSON", describe(req))
+			return fmt.Errorf("%s: empty response body: %w", describe(req), ErrNotJSON)
 		}
 		// An HTML 200 usually means the URL points at a proxy or login page.
-		return fmt.Errorf("%s: decoding response (Content-Type %q): %w",
-			describe(req), resp.Header.Get("Content-Type"), err)
+		return fmt.Errorf("%s: %w (Content-Type %q): %w",
+			describe(req), ErrNotJSON, resp.Header.Get("Content-Type"), err)
 	}
 	return nil
 }

@@ -51,6 +51,7 @@ func TestAQLResponseCap(t *testing.T) {
 	_, err := c.Artifactory.AQL(t.Context(), "items.find()")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "larger than 1000 bytes")
+	assert.ErrorIs(t, err, ErrResponseTooLarge)
 
 	c = newClient(t, srv.URL, func(c *Config) { c.MaxAQLResponseBytes = int64(len(big)) })
 	res, err := c.Artifactory.AQL(t.Context(), "items.find()")

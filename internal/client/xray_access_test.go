@@ -42,6 +42,7 @@ func TestXrayPingWrongBody(t *testing.T) {
 	err = newClient(t, srv.URL).Xray.Ping(t.Context())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "text/html")
+	assert.ErrorIs(t, err, ErrNotJSON, "a login or proxy page is marked, so tools can say what to check")
 }
 
 func TestXrayInvalidToken(t *testing.T) {
