@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -119,7 +121,7 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 	ErrorHints: ErrorHints{
 		CodeNotFound:         "no such repository: call list_repositories",
 		CodePermissionDenied: "the JFrog user may not deploy here; pick a repository it can write to",
-		CodeConflict:         "an artifact with other content is at this path: pass overwrite: true to replace it, or choose another path",
+		CodeConflict:         "JFrog refused the artifact; its message says why (for example the repository's snapshot/release policy)",
 	},
 	Confirm: overwritePlan,
 	Handle:  upload,
@@ -223,7 +225,8 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 		return &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size, Checksums: same, Verified: true, Unchanged: true,
 			DownloadURI: d.Client.BaseURL(client.SurfaceArtifactory) + "/" + client.EscapePath(in.Repo, in.Path)}, nil
 	case existing.Checksums.SHA256 != sums.SHA256 && !in.Overwrite:
-		e := Errorf(CodeConflict, "", "%s/%s already exists with other content (sha256 %s)", in.Repo, in.Path, existing.Checksums.SHA256)
+		e := Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another path",
+			"%s/%s already exists with other content (sha256 %s)", in.Repo, in.Path, existing.Checksums.SHA256)
 		e.Details = map[string]string{"existing_sha256": existing.Checksums.SHA256, "new_sha256": sums.SHA256}
 		return nil, e
 	}
@@ -262,7 +265,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 		defer body.Close()
 		req.Body, req.GetBody = body, src.open
 		if res, err = art.Deploy(ctx, req); err != nil {
-			return nil, err
+			return nil, checksumRefusal(err, in, sums.SHA256)
 		}
 	}
 	out.DownloadURI = res.DownloadURI
@@ -283,6 +286,23 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	}
 	out.Verified = true
 	return out, nil
+}
+
+// checksumRefusal explains JFrog's 409 for bytes that do not match the
+// X-Checksum-Sha256 sent with them: the file changed between the hashing and
+// the sending, or bytes were damaged on the way. Nothing was stored. Other
+// errors pass through.
+func checksumRefusal(err error, in *UploadIn, sent string) error {
+	var api *client.APIError
+	if !errors.As(err, &api) || api.Status != http.StatusConflict || !strings.Contains(strings.ToLower(api.Message), "checksum") {
+		return err
+	}
+	e := Errorf(CodeConflict, "make sure nothing is writing the file, then upload again",
+		"JFrog refused the bytes sent for %s/%s: they do not match the sha256 computed before sending (%s); the file changed during the upload or was damaged on the way, and nothing was stored",
+		in.Repo, in.Path, sent)
+	e.Retryable, e.Surface, e.Status = true, string(api.Surface), api.Status
+	e.Details = map[string]string{"jfrog_message": api.Message}
+	return e
 }
 
 // overwritePlan asks for confirmation only when an overwrite would really

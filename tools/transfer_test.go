@@ -6,10 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -127,6 +131,45 @@ func TestUploadArtifact(t *testing.T) {
 		details, _ := e.Details.(map[string]any)
 		assert.Equal(t, false, details["verified"])
 	})
+}
+
+func TestUploadOfAFileThatChangesMidwayStoresNothing(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, harnessOpts{roots: []string{dir}})
+	file, sha := randomFile(t, dir, "moving.bin", 64<<10)
+	// The checksum-deploy attempt is held for a second: the file is rewritten
+	// after it was hashed (the HEAD that follows the hashing has finished)
+	// and before its bytes are sent.
+	h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: "PUT", PathPrefix: "/artifactory/generic-local/up/moving.bin", Latency: time.Second, Times: 1})
+	type answer struct {
+		res *mcp.CallToolResult
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		res, err := h.mcp.CallTool(t.Context(), mcp.CallToolRequest{Params: mcp.CallToolParams{Name: "upload_artifact",
+			Arguments: map[string]any{"repo": "generic-local", "path": "up/moving.bin", "local_path": file}}})
+		done <- answer{res, err}
+	}()
+	require.Eventually(t, func() bool {
+		for _, r := range h.emu.Emu.Requests() {
+			if r.Method == http.MethodHead && strings.HasSuffix(r.Path, "/up/moving.bin") {
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, time.Millisecond)
+	randomFile(t, dir, "moving.bin", 64<<10) // same size, other bytes
+
+	a := <-done
+	require.NoError(t, a.err)
+	e := failed(t, a.res)
+	assert.Equal(t, tools.CodeConflict, e.Code)
+	assert.True(t, e.Retryable)
+	assert.Contains(t, e.Message, sha, "names the sha256 that was sent")
+	assert.Contains(t, e.Hint, "upload again")
+	e2 := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "up/moving.bin"}))
+	assert.Equal(t, tools.CodeNotFound, e2.Code, "JFrog stored nothing")
 }
 
 func TestUploadPermissionDenied(t *testing.T) {
