@@ -95,7 +95,8 @@ func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, er
 		return inlineText(out, dl.Body, dl.Checksums.SHA256)
 	}
 	want := Checksums{SHA256: dl.Checksums.SHA256, SHA1: dl.Checksums.SHA1, MD5: dl.Checksums.MD5}
-	if err := saveVerified(target, dl.Body, want, out); err != nil {
+	body := progressFrom(ctx).reader(dl.Body, 0, dl.Size, "downloading")
+	if err := saveVerified(target, body, want, out); err != nil {
 		return nil, err
 	}
 	out.LocalPath = target

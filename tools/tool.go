@@ -195,7 +195,7 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 			return res, err
 		}
 	}
-	out, err := t.Handle(ctx, deps, in)
+	out, err := t.Handle(withProgress(ctx, req), deps, in)
 	if err != nil {
 		return d.fail(err)
 	}

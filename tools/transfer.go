@@ -162,7 +162,9 @@ func (s source) checksums(ctx context.Context) (Checksums, error) {
 		return Checksums{}, err
 	}
 	defer f.Close()
-	_, sum, err := hashedCopy(nil, ctxReader{ctx, f}, sha256.New())
+	// Hashing is the first half of a file upload's progress, sending the second.
+	r := progressFrom(ctx).reader(ctxReader{ctx, f}, 0, 2*s.size, "hashing")
+	_, sum, err := hashedCopy(nil, r, sha256.New())
 	if err != nil {
 		return Checksums{}, fmt.Errorf("read %s: %w", s.path, err)
 	}
@@ -264,6 +266,9 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 		}
 		defer body.Close()
 		req.Body, req.GetBody = body, src.open
+		if src.path != "" {
+			req.Body = progressFrom(ctx).reader(body, src.size, 2*src.size, "uploading")
+		}
 		if res, err = art.Deploy(ctx, req); err != nil {
 			return nil, checksumRefusal(err, in, sums.SHA256)
 		}
