@@ -48,6 +48,26 @@ func withProgress(ctx context.Context, req mcp.CallToolRequest) context.Context 
 	return context.WithValue(ctx, progressKey{}, p)
 }
 
+// settle waits until the last notification is progressSettle old. mcp-go
+// can deliver a notification sent just before the result after it, on every
+// transport, and a client then drops it as "progress for an unknown token"
+// and reports an error (reference mcp-go.md §3; waiting ~20 ms fixed it in
+// every conformance run).
+func (p *progress) settle() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	wait := progressSettle - time.Since(p.last)
+	sent := p.sent > 0
+	p.mu.Unlock()
+	if sent && wait > 0 {
+		time.Sleep(wait)
+	}
+}
+
+const progressSettle = 25 * time.Millisecond
+
 func progressFrom(ctx context.Context) *progress {
 	p, _ := ctx.Value(progressKey{}).(*progress)
 	return p

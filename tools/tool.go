@@ -195,7 +195,9 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 			return res, err
 		}
 	}
-	out, err := t.Handle(withProgress(ctx, req), deps, in)
+	pctx := withProgress(ctx, req)
+	out, err := t.Handle(pctx, deps, in)
+	progressFrom(pctx).settle()
 	if err != nil {
 		return d.fail(err)
 	}

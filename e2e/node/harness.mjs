@@ -136,12 +136,12 @@ export function freePort() {
  * Returns { baseUrl, child, stderr, stop() }. stop() sends SIGTERM, waits for
  * the exit (bounded), falls back to SIGKILL and resolves with { code, signal }.
  */
-export async function startHTTPServer(bin, env = process.env) {
+export async function startHTTPServer(bin, env = process.env, extraArgs = []) {
   let lastErr;
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = await freePort();
     const stderr = new TailBuffer();
-    const child = spawn(bin, ['http', '--sandbox', '--listen', `127.0.0.1:${port}`], {
+    const child = spawn(bin, ['http', '--sandbox', '--listen', `127.0.0.1:${port}`, ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
     });

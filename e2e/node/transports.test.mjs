@@ -11,6 +11,10 @@
 // mismatch fails here rather than in an agent.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -41,6 +45,14 @@ const TEST_TIMEOUT_MS = REQUEST_TIMEOUT_MS + 5_000;
 const HOOK_TIMEOUT_MS = STARTUP_TIMEOUT_MS + REQUEST_TIMEOUT_MS * 2 + 5_000;
 const REQ = { timeout: REQUEST_TIMEOUT_MS };
 
+// A file for upload_artifact, in a directory every server is given as its
+// only local root.
+const LOCAL_ROOT = mkdtempSync(join(tmpdir(), 'jfrog-mcp-e2e-'));
+const UPLOAD_SIZE = 4 << 20;
+const UPLOAD_FILE = join(LOCAL_ROOT, 'big.bin');
+writeFileSync(UPLOAD_FILE, randomBytes(UPLOAD_SIZE));
+after(() => rmSync(LOCAL_ROOT, { recursive: true, force: true }));
+
 const EXPECTED_TOOLS = ['get_platform_info', 'list_repositories', 'get_artifact_info'];
 const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
 
@@ -64,7 +76,7 @@ const TRANSPORTS = [
       const stderr = new TailBuffer();
       const transport = new StdioClientTransport({
         command: bin,
-        args: ['--sandbox'],
+        args: ['--sandbox', '--local-roots', LOCAL_ROOT],
         env: serverEnv(),
         stderr: 'pipe',
       });
@@ -104,7 +116,7 @@ const TRANSPORTS = [
   {
     name: 'sse',
     async open(bin) {
-      const srv = await startHTTPServer(bin, serverEnv());
+      const srv = await startHTTPServer(bin, serverEnv(), ['--local-roots', LOCAL_ROOT]);
       const transport = new SSEClientTransport(new URL(`${srv.baseUrl}/sse`));
       return httpHandle(srv, transport);
     },
@@ -112,7 +124,7 @@ const TRANSPORTS = [
   {
     name: 'streamable-http',
     async open(bin) {
-      const srv = await startHTTPServer(bin, serverEnv());
+      const srv = await startHTTPServer(bin, serverEnv(), ['--local-roots', LOCAL_ROOT]);
       const transport = new StreamableHTTPClientTransport(new URL(`${srv.baseUrl}/mcp`));
       return httpHandle(srv, transport, async () => {
         // DELETE the session the way a polite client does; must not fail.
@@ -334,6 +346,30 @@ for (const spec of TRANSPORTS) {
         assert.equal(err.code, 'not_found', `error code: ${JSON.stringify(err)}`);
         assert.equal(typeof err.message, 'string');
         assert.match(err.hint ?? '', /list_repositories/, `hint: ${JSON.stringify(err)}`);
+      });
+    });
+
+    it('upload_artifact reports progress the client can reset its timeout on', { timeout: TEST_TIMEOUT_MS }, async () => {
+      await withServerLog(handle, async () => {
+        const progress = [];
+        const result = await client.callTool(
+          { name: 'upload_artifact', arguments: { repo: 'generic-local', path: `e2e/${spec.name}/big.bin`, local_path: UPLOAD_FILE } },
+          undefined,
+          { ...REQ, onprogress: (p) => progress.push(p), resetTimeoutOnProgress: true },
+        );
+        assert.notEqual(result.isError, true, `upload_artifact failed: ${JSON.stringify(result.content)}`);
+        assert.equal(result.structuredContent?.verified, true, 'verified');
+        assert.ok(progress.length >= 1, 'no progress notification arrived before the result');
+        let last = 0;
+        for (const p of progress) {
+          assert.ok(p.progress > last, `progress went from ${last} to ${p.progress}`);
+          last = p.progress;
+          assert.equal(p.total, 2 * UPLOAD_SIZE, 'total: hashing, then sending');
+        }
+        assert.equal(progress[0].message, 'hashing');
+        // A notification arriving after the result would be reported by the
+        // SDK as progress for an unknown token: the next test sees it.
+        await new Promise((r) => setTimeout(r, 100));
       });
     });
 
