@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -299,7 +298,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 // errors pass through.
 func checksumRefusal(err error, in *UploadIn, sent string) error {
 	var api *client.APIError
-	if !errors.As(err, &api) || api.Status != http.StatusConflict || !strings.Contains(strings.ToLower(api.Message), "checksum") {
+	if !client.IsChecksumMismatch(err) || !errors.As(err, &api) {
 		return err
 	}
 	e := Errorf(CodeConflict, "make sure nothing is writing the file, then upload again",

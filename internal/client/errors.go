@@ -95,6 +95,16 @@ func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnaut
 // IsForbidden reports a 403: valid credentials without the needed permission.
 func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
 
+// IsChecksumMismatch reports JFrog's 409 for deployed bytes that do not match
+// the X-Checksum-* headers sent with them ("Checksum policy ... rejected the
+// artifact", reference §2.2). Other 409s of a deploy (a repository's
+// snapshot/release policy) are not it.
+func IsChecksumMismatch(err error) bool {
+	var api *APIError
+	return errors.As(err, &api) && api.Status == http.StatusConflict &&
+		strings.Contains(strings.ToLower(api.Message), "checksum")
+}
+
 // IsRateLimited reports a 429.
 func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
 

@@ -150,6 +150,10 @@ func TestDeployChecksumMismatchIs409(t *testing.T) {
 	require.Equal(t, http.StatusConflict, client.StatusCode(err), "%v", err)
 	api, _ := client.AsAPIError(err)
 	assert.Contains(t, api.Message, "Checksum policy")
+	assert.True(t, client.IsChecksumMismatch(err))
+	assert.False(t, client.IsChecksumMismatch(&client.APIError{Status: http.StatusConflict,
+		Message: "The repository 'libs-release-local' rejected the resolution of an artifact due to its snapshot/release handling policy."}),
+		"another 409 of a deploy")
 	_, err = c.Artifactory.StorageItem(t.Context(), "generic-local", "bad.txt")
 	assert.True(t, client.IsNotFound(err), "a rejected deploy stores nothing")
 }
