@@ -221,6 +221,24 @@ func TestDownloadArtifact(t *testing.T) {
 		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
 		assert.Contains(t, e.Hint, "local_path")
 	})
+	// Before the subtests that cut connections: a request whose connection
+	// was taken over is logged when its handler returns, possibly late.
+	t.Run("a missing local directory is the agent's to fix", func(t *testing.T) {
+		h.emu.Emu.ResetRequests()
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "no/such/dir/x.bin"}))
+		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+		assert.Contains(t, e.Message, filepath.Join("no", "such", "dir"))
+		assert.Contains(t, e.Hint, "local_path")
+		assert.Empty(t, h.emu.Emu.Requests(), "nothing was fetched")
+	})
+	t.Run("a directory as local_path is refused before downloading", func(t *testing.T) {
+		require.NoError(t, os.Mkdir(filepath.Join(dir, "out"), 0o755))
+		h.emu.Emu.ResetRequests()
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "out", "overwrite": true}))
+		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+		assert.Contains(t, e.Hint, filepath.Join("out", "src.bin"))
+		assert.Empty(t, h.emu.Emu.Requests(), "nothing was fetched")
+	})
 	t.Run("a corrupt transfer leaves no file", func(t *testing.T) {
 		h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: "GET", PathPrefix: "/artifactory/generic-local/dl/src.bin", TruncateBody: true, Times: 4})
 		res := h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "broken.bin"})
@@ -249,22 +267,6 @@ func TestDownloadArtifact(t *testing.T) {
 		assert.Contains(t, e.Hint, "get_artifact_info")
 		_, err := os.Stat(filepath.Join(dir, "folder.bin"))
 		assert.True(t, os.IsNotExist(err))
-	})
-	t.Run("a missing local directory is the agent's to fix", func(t *testing.T) {
-		h.emu.Emu.ResetRequests()
-		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "no/such/dir/x.bin"}))
-		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
-		assert.Contains(t, e.Message, filepath.Join("no", "such", "dir"))
-		assert.Contains(t, e.Hint, "local_path")
-		assert.Empty(t, h.emu.Emu.Requests(), "nothing was fetched")
-	})
-	t.Run("a directory as local_path is refused before downloading", func(t *testing.T) {
-		require.NoError(t, os.Mkdir(filepath.Join(dir, "out"), 0o755))
-		h.emu.Emu.ResetRequests()
-		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "out", "overwrite": true}))
-		assert.Equal(t, tools.CodeInvalidArgument, e.Code)
-		assert.Contains(t, e.Hint, filepath.Join("out", "src.bin"))
-		assert.Empty(t, h.emu.Emu.Requests(), "nothing was fetched")
 	})
 	t.Run("not found", func(t *testing.T) {
 		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/none.bin"}))
