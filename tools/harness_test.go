@@ -104,6 +104,20 @@ func (h *harness) call(t *testing.T, name string, args map[string]any) *mcp.Call
 	return res
 }
 
+// requestsSince returns the requests the emulator began after t0. Better
+// than ResetRequests then Requests for "nothing reached JFrog": a request is
+// logged when its handler returns, and the handler of an earlier download
+// whose client stopped reading can return after the reset.
+func (h *harness) requestsSince(t0 time.Time) []emulator.RecordedRequest {
+	var out []emulator.RecordedRequest
+	for _, r := range h.emu.Emu.Requests() {
+		if !r.Time.Before(t0) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // ok asserts success and decodes structuredContent into T.
 func ok[T any](t *testing.T, res *mcp.CallToolResult) T {
 	t.Helper()
