@@ -101,9 +101,13 @@ func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn) (*ArtifactIn
 	}
 	var propsc chan propsResult
 	if in.Properties == nil || *in.Properties {
+		// Ended with the call: when the item itself fails, the properties
+		// request must not go on talking to JFrog on nobody's behalf.
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
 		propsc = make(chan propsResult, 1)
 		go func() {
-			p, err := d.Client.Artifactory.ItemProperties(ctx, in.Repo, in.Path)
+			p, err := d.Client.Artifactory.ItemProperties(pctx, in.Repo, in.Path)
 			propsc <- propsResult{p, err}
 		}()
 	}
