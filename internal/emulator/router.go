@@ -11,10 +11,18 @@ import (
 // ServeHTTP routes /artifactory, /xray and /access requests.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := e.now()
-	rec := &statusRecorder{ResponseWriter: w}
 	escaped := r.URL.EscapedPath()
+	logRequest := func(status int) {
+		e.record(RecordedRequest{Method: r.Method, Path: escaped, RawQuery: r.URL.RawQuery, Status: status, Time: start})
+	}
+	// Logged when the status is set, before any byte of the answer leaves:
+	// a client that has the answer can rely on Requests() showing it, even
+	// if it stops reading a long body and the handler returns much later.
+	rec := &statusRecorder{ResponseWriter: w, onStatus: logRequest}
 	defer func() {
-		e.record(RecordedRequest{Method: r.Method, Path: escaped, RawQuery: r.URL.RawQuery, Status: rec.status, Time: start})
+		if rec.status == 0 { // no answer: a connection reset by a fault
+			logRequest(0)
+		}
 		// Headers are never logged: they carry tokens and passwords.
 		e.log.Debug("emulator request", "method", r.Method, "path", escaped, "status", rec.status, "duration", e.now().Sub(start))
 	}()
@@ -151,20 +159,26 @@ func (e *Emulator) handleRepoPath(w http.ResponseWriter, r *http.Request, p *pri
 // Flush/Hijack so fault injection and streaming keep working.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status   int
+	onStatus func(int) // called once, when the status is set
+}
+
+func (s *statusRecorder) setStatus(code int) {
+	if s.status == 0 {
+		s.status = code
+		if s.onStatus != nil {
+			s.onStatus(code)
+		}
+	}
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
+	s.setStatus(code)
 	s.ResponseWriter.WriteHeader(code)
 }
 
 func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
+	s.setStatus(http.StatusOK)
 	return s.ResponseWriter.Write(b)
 }
 
