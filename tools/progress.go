@@ -32,8 +32,11 @@ type progressKey struct{}
 // withProgress puts a reporter into ctx when the request carries a token.
 func withProgress(ctx context.Context, req mcp.CallToolRequest) context.Context {
 	m := req.Params.Meta
+	if m == nil || m.ProgressToken == nil {
+		return ctx
+	}
 	srv := server.ServerFromContext(ctx)
-	if m == nil || m.ProgressToken == nil || srv == nil {
+	if srv == nil {
 		return ctx
 	}
 	token := m.ProgressToken
