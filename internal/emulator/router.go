@@ -115,6 +115,16 @@ func (e *Emulator) serveArtifactory(w http.ResponseWriter, r *http.Request, rest
 		})
 	case rest == "api/system/service_id":
 		writeText(w, http.StatusOK, "jfrt@"+e.platformID)
+	case rest == "api/v1/uploads/config":
+		// Multipart uploads need S3 or GCP storage; the emulator stores
+		// blobs on a filesystem, so it says no, as such a server does. JCG
+		// asks before every upload above its split size (200 MiB) and
+		// fails the upload on anything but 200.
+		if r.Method != http.MethodGet {
+			writeError(w, surfaceArtifactory, http.StatusMethodNotAllowed, "Method Not Allowed")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]bool{"supported": false})
 	case rest == "api/repositories" || strings.HasPrefix(rest, "api/repositories/"):
 		key, err := unescapeSegment(strings.Trim(strings.TrimPrefix(rest, "api/repositories"), "/"))
 		if err != nil || strings.Contains(key, "/") {

@@ -51,6 +51,19 @@ func TestVersionsAndHeaders(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
+// JCG asks this before uploading a file above its split size; a filesystem
+// store answers that it takes no multipart uploads.
+func TestMultipartUploadConfig(t *testing.T) {
+	s := emulatortest.Start(t, nil)
+	resp, body := call(t, http.MethodGet, s.URL+"/artifactory/api/v1/uploads/config", s.AdminToken, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.JSONEq(t, `{"supported":false}`, string(body))
+	resp, _ = call(t, http.MethodGet, s.URL+"/artifactory/api/v1/uploads/config", "", nil, nil)
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	resp, _ = call(t, http.MethodPost, s.URL+"/artifactory/api/v1/uploads/config", s.AdminToken, nil, nil)
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+}
+
 func TestAuthFailuresPerSurface(t *testing.T) {
 	s := emulatortest.Start(t, nil)
 	t.Run("artifactory bad token", func(t *testing.T) {
