@@ -13,6 +13,8 @@ import (
 func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, logger *slog.Logger) error {
 	st := server.NewStdioServer(s)
 	st.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
+	in, restore := pollable(in)
+	defer restore()
 	d := newDrain(in, out)
 	err := st.Listen(ctx, d, d)
 	if err == nil || ctx.Err() != nil || err == io.EOF {
