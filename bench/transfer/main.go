@@ -35,10 +35,10 @@ import (
 )
 
 type config struct {
-	bin, curl, openssl, tmpParent, perfDir string
-	size                                   int64
-	runs                                   int
-	opTimeout                              time.Duration
+	bin, curl, openssl, jcg, tmpParent, perfDir string
+	size                                        int64
+	runs                                        int
+	opTimeout                                   time.Duration
 }
 
 func main() {
@@ -48,7 +48,8 @@ func main() {
 	flag.IntVar(&cfg.runs, "n", 3, "runs of each measurement; the median is reported")
 	flag.StringVar(&cfg.curl, "curl", "", "curl binary (default: curl on PATH; none skips the curl baseline)")
 	flag.StringVar(&cfg.openssl, "openssl", "", "openssl binary for the hash-then-curl baseline (default: openssl on PATH; none skips it)")
-	flag.StringVar(&cfg.tmpParent, "tmp", "", "parent of the temporary directory (default: $TMPDIR); needs about 5×size free")
+	flag.StringVar(&cfg.jcg, "jcg", "", "jcg-transfer binary (built from e2e/jcg/cmd/jcg-transfer): adds JFrog's own client as a row; none skips it")
+	flag.StringVar(&cfg.tmpParent, "tmp", "", "parent of the temporary directory (default: $TMPDIR); needs about 6×size free")
 	flag.StringVar(&cfg.perfDir, "perf", "", "if set, one extra untimed run of each tool call under `perf record` of the server and emulator, data written here")
 	flag.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Minute, "timeout of one transfer")
 	reportPath := flag.String("report", "", "write the Markdown report to this file (default: stderr, after the progress log)")
@@ -136,8 +137,13 @@ func run(cfg config) error {
 
 	curlSrc := filepath.Join(tmp, "curl-src.bin")
 	toolSrc := filepath.Join(tmp, "tool-src.bin")
-	logf("writing two random files of %d bytes in %s", cfg.size, tmp)
-	for _, p := range []string{curlSrc, toolSrc} {
+	jcgSrc := filepath.Join(tmp, "jcg-src.bin")
+	srcs := []string{curlSrc, toolSrc}
+	if cfg.jcg != "" {
+		srcs = append(srcs, jcgSrc)
+	}
+	logf("writing %d random files of %d bytes in %s", len(srcs), cfg.size, tmp)
+	for _, p := range srcs {
 		if err := writeRandom(p, cfg.size); err != nil {
 			return err
 		}
@@ -227,6 +233,16 @@ func run(cfg config) error {
 		return nil
 	}
 	art := emu.URL + "/artifactory/generic-local/"
+	jcg := func(args ...string) error {
+		cctx, ccancel := context.WithTimeout(ctx, cfg.opTimeout)
+		defer ccancel()
+		cmd := exec.CommandContext(cctx, cfg.jcg, append([]string{"-url", emu.URL + "/artifactory"}, args...)...)
+		cmd.Env = append(os.Environ(), "JFROG_ACCESS_TOKEN="+emu.Token)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("jcg-transfer: %w: %s", err, out)
+		}
+		return nil
+	}
 
 	results := map[string][]sample{}
 	add := func(k string, s sample) { results[k] = append(results[k], s) }
@@ -245,9 +261,9 @@ func run(cfg config) error {
 				return err
 			}
 		}
-		// Fresh content each run: neither curl's nor the tool's upload can
-		// be deduplicated, and the tool's checksum deploy must miss (404).
-		for _, p := range []string{curlSrc, toolSrc} {
+		// Fresh content each run: no upload can be deduplicated, and the
+		// checksum deploys of the tool and of JCG must miss (404).
+		for _, p := range srcs {
 			if err := freshHead(p); err != nil {
 				return err
 			}
@@ -293,9 +309,21 @@ func run(cfg config) error {
 			add("curl-sum-up", s)
 			return err
 		}
+		// JFrog's own client, as `jf rt upload` runs it: sha1, md5 and
+		// sha256 first, a checksum deploy, then the body with all three.
+		jcgUp := func() error {
+			if cfg.jcg == "" {
+				return nil
+			}
+			s, err := measure(fmt.Sprintf("run %d jfrog-client-go upload", i+1), func() error {
+				return jcg("upload", jcgSrc, "generic-local/bench/jcg.bin")
+			})
+			add("jcg-up", s)
+			return err
+		}
 		// Rotate who goes first, so page cache and writeback favour none.
-		order := []func() error{curlUp, toolUp, curlSumUp}
-		order = append(order[i%3:], order[:i%3]...)
+		order := []func() error{curlUp, toolUp, curlSumUp, jcgUp}
+		order = append(order[i%len(order):], order[:i%len(order)]...)
 		for _, f := range order {
 			if err := f(); err != nil {
 				return err
@@ -341,10 +369,23 @@ func run(cfg config) error {
 			_ = os.Remove(toolOut)
 			return err
 		}
-		order = []func() error{curlDown, toolDown}
-		if i%2 == 1 {
-			order = []func() error{toolDown, curlDown}
+		jcgDown := func() error {
+			if cfg.jcg == "" {
+				return nil
+			}
+			dir := filepath.Join(tmp, fmt.Sprintf("jcg-dl-%d", i))
+			s, err := measure(fmt.Sprintf("run %d jfrog-client-go download", i+1), func() error {
+				return jcg("download", "generic-local/bench/curl.bin", dir)
+			})
+			add("jcg-down", s)
+			if err == nil {
+				err = checkSize(filepath.Join(dir, "curl.bin"), cfg.size)
+			}
+			_ = os.RemoveAll(dir)
+			return err
 		}
+		order = []func() error{curlDown, toolDown, jcgDown}
+		order = append(order[i%len(order):], order[:i%len(order)]...)
 		for _, f := range order {
 			if err := f(); err != nil {
 				return err
@@ -440,7 +481,7 @@ func printReport(cfg config, r map[string][]sample, baseline, final benchutil.Me
 			ratio = fmt.Sprintf("%.0f%%", 100*mbps(ss)/mbps(base))
 		}
 		server := benchutil.MiB(peak(ss, func(s sample) int64 { return s.serverHWM }))
-		if strings.HasPrefix(key, "curl") {
+		if strings.HasPrefix(key, "curl") || strings.HasPrefix(key, "jcg") {
 			server = "(idle) " + server
 		}
 		fmt.Fprintf(report, "| %s | %.3f s | %.0f | %s | %s | %s | %.2f s | %.2f s |\n", label,
@@ -453,8 +494,10 @@ func printReport(cfg config, r map[string][]sample, baseline, final benchutil.Me
 	row("openssl dgst -sha256, then curl -T with X-Checksum-Sha256", "curl-sum-up", "curl-up")
 	row("upload_artifact, new content", "tool-up", "curl-up")
 	row("upload_artifact, known content (checksum deploy)", "tool-reup", "")
+	row("jfrog-client-go upload (`jf rt upload`: sha1, md5, sha256, checksum deploy, body)", "jcg-up", "curl-up")
 	row("curl -o (download)", "curl-down", "")
 	row("download_artifact", "tool-down", "curl-down")
+	row("jfrog-client-go download (`jf rt download`: 3 ranges in parallel, then merged)", "jcg-down", "curl-down")
 	if len(r["curl-sum-up"]) > 0 && len(r["tool-up"]) > 0 {
 		fmt.Fprintf(report, "\nupload_artifact against hash-then-curl (the same job by hand): %.0f%%\n", 100*mbps(r["tool-up"])/mbps(r["curl-sum-up"]))
 	}
