@@ -13,13 +13,14 @@ import (
 // of a blocking read(2). A blocking read parks an OS thread, and every
 // message then costs waking that thread and handing the message to another
 // one; through the poller the reading goroutine and the handler share a
-// thread. bench/mcp, 8 interleaved runs each: 0.43 → 0.31 ms added per call
-// (p50 medians), MCP ping 0.25 → 0.22 ms.
+// thread. bench/mcp, 8 interleaved runs each: 0.383 → 0.296 ms added per
+// call, MCP ping 0.237 → 0.214 ms (medians of the p50s; BENCHMARKS.md ⁵).
 //
 // It reads from a duplicate of the descriptor, so the caller's file is left
 // alone, and restore puts back the blocking mode it found (the flag belongs
-// to the pipe, shared by every descriptor of it). Terminals and regular files
-// are returned as they are: epoll takes neither.
+// to the pipe, shared by every descriptor of it). Terminals are left alone:
+// the mode would outlive a crash in the user's shell. Regular files cannot
+// be polled.
 func pollable(in io.Reader) (r io.Reader, restore func()) {
 	noop := func() {}
 	f, ok := in.(*os.File)
@@ -37,7 +38,7 @@ func pollable(in io.Reader) (r io.Reader, restore func()) {
 	dup, flags := -1, 0
 	ctlErr := conn.Control(func(fd uintptr) {
 		if flags, err = unix.FcntlInt(fd, unix.F_GETFL, 0); err == nil {
-			dup, err = unix.Dup(int(fd))
+			dup, err = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
 		}
 	})
 	if ctlErr != nil || err != nil {

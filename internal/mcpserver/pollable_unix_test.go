@@ -39,6 +39,9 @@ func TestStdioOnABlockingPipe(t *testing.T) {
 	line, err := bufio.NewReader(outR).ReadString('\n')
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(line, `{"jsonrpc":"2.0","id":1,"result":`), line)
+	flags, err := unix.FcntlInt(uintptr(p[0]), unix.F_GETFL, 0)
+	require.NoError(t, err)
+	assert.NotZero(t, flags&unix.O_NONBLOCK, "served through the poller")
 
 	cancel() // the client's end stays open: nothing but the cancel ends the read
 	select {
@@ -48,7 +51,7 @@ func TestStdioOnABlockingPipe(t *testing.T) {
 		t.Fatal("stdio server did not stop on cancel")
 	}
 
-	flags, err := unix.FcntlInt(uintptr(p[0]), unix.F_GETFL, 0)
+	flags, err = unix.FcntlInt(uintptr(p[0]), unix.F_GETFL, 0)
 	require.NoError(t, err)
 	assert.Zero(t, flags&unix.O_NONBLOCK, "the pipe is blocking again")
 	_, err = io.WriteString(w, "still mine\n")
