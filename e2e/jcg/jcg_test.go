@@ -350,6 +350,43 @@ func TestJFrogClientAgainstEmulator(t *testing.T) {
 		assert.Equal(t, 2, res.Range.Total)
 	})
 
+	t.Run("folders: search with directories, copy a tree, delete a folder", func(t *testing.T) {
+		r, err := rt.SearchFiles(services.SearchParams{CommonParams: &utils.CommonParams{Pattern: "generic-local/up/*", Recursive: true, IncludeDirs: true}})
+		require.NoError(t, err)
+		var folders []string
+		for _, it := range items(t, r) {
+			if it.Type == "folder" {
+				folders = append(folders, it.Repo+"/"+it.Path+"/"+it.Name)
+			}
+		}
+		assert.Equal(t, []string{"generic-local/up/sub"}, folders)
+
+		cp := services.NewMoveCopyParams()
+		cp.Pattern = "generic-local/up/"
+		cp.Target = "target-local/tree/"
+		cp.Recursive = true
+		ok, failed, err := rt.Copy(cp)
+		require.NoError(t, err)
+		assert.Zero(t, failed)
+		assert.Positive(t, ok)
+		r, err = rt.SearchFiles(services.SearchParams{CommonParams: &utils.CommonParams{Pattern: "target-local/tree/*", Recursive: true}})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"target-local/tree/up/a.txt", "target-local/tree/up/sub/b.bin"}, paths(items(t, r)), "the tree keeps its shape")
+
+		del := services.NewDeleteParams()
+		del.Pattern = "target-local/tree/"
+		toDelete, err := rt.GetPathsToDelete(del)
+		require.NoError(t, err)
+		_, err = rt.DeleteFiles(toDelete)
+		require.NoError(t, toDelete.Close())
+		require.NoError(t, err)
+		// JCG deletes what is inside the folder a pattern ends on; the
+		// folder stays, empty, as Artifactory keeps empty folders.
+		tree, err := rt.FolderInfo("target-local/tree")
+		require.NoError(t, err)
+		assert.Empty(t, tree.Children)
+	})
+
 	t.Run("copy, move and delete", func(t *testing.T) {
 		cp := services.NewMoveCopyParams()
 		cp.Pattern = "generic-local/up/*.txt"
