@@ -311,6 +311,14 @@ func TestJFrogClientAgainstEmulator(t *testing.T) {
 		assert.NotContains(t, got.Properties, "tags")
 		assert.NotContains(t, got.Properties, "note")
 		assert.Contains(t, got.Properties, "team", "other properties stay")
+
+		// An item without properties: JCG expects Artifactory's 404 "No
+		// properties could be found" and turns it into no answer, no error.
+		got, err = rt.GetItemProps("generic-local/again/copy-of-b.bin")
+		require.NoError(t, err)
+		assert.Nil(t, got)
+		_, err = rt.GetItemProps("generic-local/no/such/item")
+		assert.ErrorContains(t, err, "404", "a missing item is still an error")
 	})
 
 	t.Run("storage info and file list", func(t *testing.T) {
