@@ -270,9 +270,6 @@ func run(cfg config) error {
 		}
 		toolPath := fmt.Sprintf("bench/tool-%d.bin", i)
 		curlUp := func() error {
-			if cfg.curl == "" {
-				return nil
-			}
 			s, err := measure(fmt.Sprintf("run %d curl upload", i+1), func() error {
 				return curl("-T", curlSrc, "-o", os.DevNull, art+"bench/curl.bin")
 			})
@@ -295,9 +292,6 @@ func run(cfg config) error {
 		// then send it along. openssl, because coreutils' sha256sum has no
 		// SHA-NI here and takes 6 s per GiB.
 		curlSumUp := func() error {
-			if cfg.curl == "" || cfg.openssl == "" {
-				return nil
-			}
 			s, err := measure(fmt.Sprintf("run %d openssl sha256 + curl -T", i+1), func() error {
 				out, err := exec.Command(cfg.openssl, "dgst", "-sha256", "-r", curlSrc).Output()
 				if err != nil {
@@ -312,9 +306,6 @@ func run(cfg config) error {
 		// JFrog's own client, as `jf rt upload` runs it: sha1, md5 and
 		// sha256 first, a checksum deploy, then the body with all three.
 		jcgUp := func() error {
-			if cfg.jcg == "" {
-				return nil
-			}
 			s, err := measure(fmt.Sprintf("run %d jfrog-client-go upload", i+1), func() error {
 				return jcg("upload", jcgSrc, "generic-local/bench/jcg.bin")
 			})
@@ -322,8 +313,7 @@ func run(cfg config) error {
 			return err
 		}
 		// Rotate who goes first, so page cache and writeback favour none.
-		order := []func() error{curlUp, toolUp, curlSumUp, jcgUp}
-		order = append(order[i%len(order):], order[:i%len(order)]...)
+		order := rotate(i, when(cfg.curl != "", curlUp), toolUp, when(cfg.curl != "" && cfg.openssl != "", curlSumUp), when(cfg.jcg != "", jcgUp))
 		for _, f := range order {
 			if err := f(); err != nil {
 				return err
@@ -344,9 +334,6 @@ func run(cfg config) error {
 		curlOut := filepath.Join(tmp, fmt.Sprintf("curl-dl-%d.bin", i))
 		toolOut := filepath.Join(tmp, fmt.Sprintf("tool-dl-%d.bin", i))
 		curlDown := func() error {
-			if cfg.curl == "" {
-				return nil
-			}
 			s, err := measure(fmt.Sprintf("run %d curl download", i+1), func() error {
 				return curl("-o", curlOut, art+"bench/curl.bin")
 			})
@@ -370,9 +357,6 @@ func run(cfg config) error {
 			return err
 		}
 		jcgDown := func() error {
-			if cfg.jcg == "" {
-				return nil
-			}
 			dir := filepath.Join(tmp, fmt.Sprintf("jcg-dl-%d", i))
 			s, err := measure(fmt.Sprintf("run %d jfrog-client-go download", i+1), func() error {
 				return jcg("download", "generic-local/bench/curl.bin", dir)
@@ -384,8 +368,7 @@ func run(cfg config) error {
 			_ = os.RemoveAll(dir)
 			return err
 		}
-		order = []func() error{curlDown, toolDown, jcgDown}
-		order = append(order[i%len(order):], order[:i%len(order)]...)
+		order = rotate(i, when(cfg.curl != "", curlDown), toolDown, when(cfg.jcg != "", jcgDown))
 		for _, f := range order {
 			if err := f(); err != nil {
 				return err
@@ -402,6 +385,29 @@ func run(cfg config) error {
 	final, _ := benchutil.ReadMem(srv.Pid())
 	printReport(cfg, results, baseline, final, ir.ProtocolVersion, hwmReset)
 	return nil
+}
+
+// rotate returns the operations that will run (nil for one skipped by its
+// flag) turned left by i, so each goes first in turn. A skipped operation
+// must not keep its place in the turn: it would give the one after it a
+// second turn at going first.
+func rotate(i int, ops ...func() error) []func() error {
+	var on []func() error
+	for _, op := range ops {
+		if op != nil {
+			on = append(on, op)
+		}
+	}
+	k := i % len(on)
+	return append(on[k:], on[:k]...)
+}
+
+// when is op if the tool it needs was given, else nil (skipped).
+func when(given bool, op func() error) func() error {
+	if !given {
+		return nil
+	}
+	return op
 }
 
 // profile runs one untimed upload and download with perf recording both
