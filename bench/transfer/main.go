@@ -60,20 +60,27 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if cfg.curl == "" {
-		if p, err := exec.LookPath("curl"); err == nil {
-			cfg.curl = p
-		}
-	}
-	if cfg.openssl == "" {
-		if p, err := exec.LookPath("openssl"); err == nil {
-			cfg.openssl = p
-		}
+	cfg.curl, cfg.openssl = binaryOrSkip(cfg.curl, "curl"), binaryOrSkip(cfg.openssl, "openssl")
+	if cfg.jcg == "none" { // no default: JFrog's client is built on purpose (bench/README.md)
+		cfg.jcg = ""
 	}
 	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "transfer:", err)
 		os.Exit(1)
 	}
+}
+
+// binaryOrSkip resolves a baseline's -flag: "none" skips the baseline (""),
+// an empty flag means the named tool on PATH (skipped if there is none).
+func binaryOrSkip(flagValue, name string) string {
+	switch flagValue {
+	case "none":
+		return ""
+	case "":
+		p, _ := exec.LookPath(name)
+		return p
+	}
+	return flagValue
 }
 
 // cleanup runs registered functions once, last first, on return or signal.
