@@ -23,9 +23,11 @@ func newHTTPClient(custom *http.Client, headerTimeout time.Duration) *http.Clien
 			tr = &http.Transport{Proxy: http.ProxyFromEnvironment}
 		}
 		tr.ResponseHeaderTimeout = headerTimeout
-		// The 4 KiB defaults turn a 1 GiB artifact into a quarter of a million
-		// socket writes and reads, which cost both ends CPU.
-		tr.WriteBufferSize, tr.ReadBufferSize = 256<<10, 256<<10
+		// net/http's 4 KiB read and write buffers are enough: large bodies
+		// bypass them. An upload body goes to the socket in io.Copy's 32 KiB
+		// pieces, a download is read 1 MiB at a time straight into the caller's
+		// buffer, and json.Decoder's growing buffer asks for large reads itself
+		// (strace and read counts in BENCHMARKS.md, "Transport buffers").
 		hc.Transport = tr
 	}
 	next := hc.CheckRedirect
