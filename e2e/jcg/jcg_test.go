@@ -247,10 +247,17 @@ func TestJFrogClientAgainstEmulator(t *testing.T) {
 		assert.Equal(t, []string{"generic-local/up/a.txt", "generic-local/up/sub/b.bin"},
 			search(utils.CommonParams{Pattern: "generic-local/*", Recursive: true, Props: "release.note=a\\;b=c|e f ü+x"}),
 			"a property value with an escaped ';'")
-		// Without a wildcard: with one, JCG sends {"$ne":{"$match":..}},
-		// an operator inside an operator, which AQL's grammar has no place for.
 		assert.Equal(t, []string{"generic-local/again/copy-of-b.bin"},
 			search(utils.CommonParams{Pattern: "generic-local/*", Recursive: true, ExcludeProps: "build.name=jcg-build"}))
+		// With a wildcard, JCG sends {"$ne":{"$match":..}}, an operator inside an
+		// operator. Real Artifactory answers 400 "Failed to parse query" (jfrog-cli
+		// issue #2462, jfrog-cli-artifactory issue #234), and so must the emulator.
+		p := utils.CommonParams{Pattern: "generic-local/*", Recursive: true, ExcludeProps: "build.name=jcg-*"}
+		_, err := rt.SearchFiles(services.SearchParams{CommonParams: &p})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "server response: 400")
+		// JCG quotes the JSON error body as it came, escapes included.
+		assert.Contains(t, err.Error(), `it looks like there is syntax error near the following sub-query: {\"$match\":\"jcg-*\"}}}]`)
 		assert.Equal(t, []string{"generic-local/up/sub/b.bin"},
 			search(utils.CommonParams{Pattern: "generic-local/*", Recursive: true, SortBy: []string{"name"}, SortOrder: "desc", Limit: 1, Offset: 1}),
 			"names descending: copy-of-b.bin, b.bin, a.txt; offset 1, limit 1")

@@ -155,6 +155,10 @@ func TestParseInvalid(t *testing.T) {
 		{"invalid json", `items.find({"repo":"a",})`, ""},
 		// From jfrog-cli issue #649: a real malformed query (missing '{').
 		{"jfrog-cli 649", `items.find({"@keepforever":"true","type":"any","path": {"$ne":"."},"$or":[{"$and":[{"repo":"generic--linux-embedded-os","path":"kernel","name":{"$match":"*"}}]},{"$and":[{"repo":"generic--linux-embedded-os","path": {"$match":"kernel/*"}, "name": "$match":"*"}}]}]})`, ""},
+		// From jfrog-cli issue #2462 and jfrog-cli-artifactory issue #234: what JFrog's
+		// client builds for --exclude-props with a wildcard. Artifactory answers 400, and
+		// its sub-query starts at the inner operator object.
+		{"jfrog-cli 2462", `items.find({"$or":[{"@myprop":{"$ne":{"$match":"somethi*"}}}],"$or":[{"$and":[{"repo":"repo","path":{"$match":"*"},"name":{"$match":"*"}}]}]}).include("name","repo","path","actual_md5","actual_sha1","sha256","size","type","modified","created","property")`, `{"$match":"somethi*"}}}],"$or"`},
 		{"too deep", `items.find(` + strings.Repeat(`{"$and":[`, 70) + `{}` + strings.Repeat(`]}`, 70) + `)`, ""},
 	}
 	for _, tc := range cases {
