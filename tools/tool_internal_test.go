@@ -163,12 +163,23 @@ func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := source{path: p}.checksums(ctx)
+	_, err := source{path: p, size: 3 << 20}.checksums(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
 
-	sums, err := source{path: p}.checksums(context.Background())
+	sums, err := source{path: p, size: 3 << 20}.checksums(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, hashBytes(make([]byte, 3<<20)).SHA256, sums.SHA256)
+}
+
+// A file that is not the size it had when the upload began is caught by the
+// pre-pass, before anything is sent.
+func TestChecksumPrePassNoticesAResizedFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f.bin")
+	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
+	for _, size := range []int64{3<<20 - 1, 3<<20 + 1} {
+		_, err := source{path: p, size: size}.checksums(t.Context())
+		assert.ErrorIs(t, err, client.ErrSizeChanged, "stat said %d bytes", size)
+	}
 }
 
 func TestLocalFileErrorsAreForTheAgent(t *testing.T) {

@@ -163,9 +163,12 @@ func (s source) checksums(ctx context.Context) (Checksums, error) {
 	defer f.Close()
 	// Hashing is the first half of a file upload's progress, sending the second.
 	r := progressFrom(ctx).reader(ctxReader{ctx, f}, 0, 2*s.size, "hashing")
-	_, sum, err := hashedCopy(nil, r, sha256.New())
+	n, sum, err := hashedCopy(nil, r, sha256.New())
 	if err != nil {
 		return Checksums{}, fmt.Errorf("read %s: %w", s.path, err)
+	}
+	if n != s.size {
+		return Checksums{}, client.ErrSizeChanged // nothing was sent yet
 	}
 	return Checksums{SHA256: sum}, nil
 }
@@ -212,7 +215,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	// would halve upload speed and add nothing the sha256 does not prove.
 	sums, err := src.checksums(ctx)
 	if err != nil {
-		return nil, err
+		return nil, changedUnderUpload(err, in, src, "")
 	}
 
 	art := d.Client.Artifactory
@@ -269,7 +272,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 			req.Body = progressFrom(ctx).reader(body, src.size, 2*src.size, "uploading")
 		}
 		if res, err = art.Deploy(ctx, req); err != nil {
-			return nil, checksumRefusal(err, in, sums.SHA256)
+			return nil, changedUnderUpload(err, in, src, sums.SHA256)
 		}
 	}
 	out.DownloadURI = res.DownloadURI
@@ -292,22 +295,39 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	return out, nil
 }
 
-// checksumRefusal explains JFrog's 409 for bytes that do not match the
-// X-Checksum-Sha256 sent with them: the file changed between the hashing and
-// the sending, or bytes were damaged on the way. Nothing was stored. Other
-// errors pass through.
-func checksumRefusal(err error, in *UploadIn, sent string) error {
+// changedUnderUpload explains the two ways an upload stops because the file
+// changed under it; in both, nothing was stored. JFrog answers 409 for bytes
+// that do not match the X-Checksum-Sha256 sent with them (the file was
+// rewritten between the hashing and the sending, or bytes were damaged on the
+// way). The client refuses to finish a body that is no longer the size it
+// announced (the file grew or shrank). Other errors pass through.
+func changedUnderUpload(err error, in *UploadIn, src source, sent string) error {
+	if errors.Is(err, client.ErrSizeChanged) {
+		now := "of unknown size"
+		if st, serr := os.Stat(src.path); serr == nil {
+			now = fmt.Sprintf("%d bytes", st.Size())
+		}
+		how := fmt.Sprintf("it was %d bytes when the upload began and is %s now", src.size, now)
+		if sent != "" {
+			how += "; the sha256 computed before sending was " + sent
+		}
+		e := Errorf(CodeConflict, changedHint, "%s changed during the upload to %s/%s (%s), and nothing was stored", in.LocalPath, in.Repo, in.Path, how)
+		e.Retryable = true
+		return e
+	}
 	var api *client.APIError
 	if !client.IsChecksumMismatch(err) || !errors.As(err, &api) {
 		return err
 	}
-	e := Errorf(CodeConflict, "make sure nothing is writing the file, then upload again",
+	e := Errorf(CodeConflict, changedHint,
 		"JFrog refused the bytes sent for %s/%s: they do not match the sha256 computed before sending (%s); the file changed during the upload or was damaged on the way, and nothing was stored",
 		in.Repo, in.Path, sent)
 	e.Retryable, e.Surface, e.Status = true, string(api.Surface), api.Status
 	e.Details = map[string]string{"jfrog_message": api.Message}
 	return e
 }
+
+const changedHint = "make sure nothing is writing the file, then upload again"
 
 // overwritePlan asks for confirmation only when an overwrite would really
 // replace different content.

@@ -134,42 +134,64 @@ func TestUploadArtifact(t *testing.T) {
 }
 
 func TestUploadOfAFileThatChangesMidwayStoresNothing(t *testing.T) {
-	dir := t.TempDir()
-	h := newHarness(t, harnessOpts{roots: []string{dir}})
-	file, sha := randomFile(t, dir, "moving.bin", 64<<10)
-	// The checksum-deploy attempt is held for a second: the file is rewritten
-	// after it was hashed (the HEAD that follows the hashing has finished)
-	// and before its bytes are sent.
-	h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: "PUT", PathPrefix: "/artifactory/generic-local/up/moving.bin", Latency: time.Second, Times: 1})
-	type answer struct {
-		res *mcp.CallToolResult
-		err error
+	changes := map[string]func(t *testing.T, file string){
+		"rewritten, same size": func(t *testing.T, file string) {
+			randomFile(t, filepath.Dir(file), filepath.Base(file), 64<<10)
+		},
+		// A file still being written: the first 64 KiB are what was hashed, so
+		// without a check JFrog would store them as if they were the file.
+		"grown": func(t *testing.T, file string) {
+			f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+			require.NoError(t, err)
+			_, err = f.Write(bytes.Repeat([]byte("more"), 1000))
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+		},
+		"shrunk": func(t *testing.T, file string) {
+			require.NoError(t, os.Truncate(file, 32<<10))
+		},
 	}
-	done := make(chan answer, 1)
-	go func() {
-		res, err := h.mcp.CallTool(t.Context(), mcp.CallToolRequest{Params: mcp.CallToolParams{Name: "upload_artifact",
-			Arguments: map[string]any{"repo": "generic-local", "path": "up/moving.bin", "local_path": file}}})
-		done <- answer{res, err}
-	}()
-	require.Eventually(t, func() bool {
-		for _, r := range h.emu.Emu.Requests() {
-			if r.Method == http.MethodHead && strings.HasSuffix(r.Path, "/up/moving.bin") {
-				return true
+	for name, change := range changes {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			h := newHarness(t, harnessOpts{roots: []string{dir}})
+			file, sha := randomFile(t, dir, "moving.bin", 64<<10)
+			// The checksum-deploy attempt is held for a second: the file is changed
+			// after it was hashed (the HEAD that follows the hashing has finished)
+			// and before its bytes are sent.
+			h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: "PUT", PathPrefix: "/artifactory/generic-local/up/moving.bin", Latency: time.Second, Times: 1})
+			type answer struct {
+				res *mcp.CallToolResult
+				err error
 			}
-		}
-		return false
-	}, 5*time.Second, time.Millisecond)
-	randomFile(t, dir, "moving.bin", 64<<10) // same size, other bytes
+			done := make(chan answer, 1)
+			go func() {
+				res, err := h.mcp.CallTool(t.Context(), mcp.CallToolRequest{Params: mcp.CallToolParams{Name: "upload_artifact",
+					Arguments: map[string]any{"repo": "generic-local", "path": "up/moving.bin", "local_path": file}}})
+				done <- answer{res, err}
+			}()
+			require.Eventually(t, func() bool {
+				for _, r := range h.emu.Emu.Requests() {
+					if r.Method == http.MethodHead && strings.HasSuffix(r.Path, "/up/moving.bin") {
+						return true
+					}
+				}
+				return false
+			}, 5*time.Second, time.Millisecond)
+			change(t, file)
 
-	a := <-done
-	require.NoError(t, a.err)
-	e := failed(t, a.res)
-	assert.Equal(t, tools.CodeConflict, e.Code)
-	assert.True(t, e.Retryable)
-	assert.Contains(t, e.Message, sha, "names the sha256 that was sent")
-	assert.Contains(t, e.Hint, "upload again")
-	e2 := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "up/moving.bin"}))
-	assert.Equal(t, tools.CodeNotFound, e2.Code, "JFrog stored nothing")
+			a := <-done
+			require.NoError(t, a.err)
+			e := failed(t, a.res)
+			assert.Equal(t, tools.CodeConflict, e.Code, "%+v", e)
+			assert.True(t, e.Retryable)
+			assert.Contains(t, e.Message, sha, "names the sha256 that was computed")
+			assert.Contains(t, e.Message, "nothing was stored")
+			assert.Contains(t, e.Hint, "upload again")
+			e2 := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "up/moving.bin"}))
+			assert.Equal(t, tools.CodeNotFound, e2.Code, "JFrog stored nothing")
+		})
+	}
 }
 
 func TestUploadPermissionDenied(t *testing.T) {

@@ -157,3 +157,66 @@ func TestDeployChecksumMismatchIs409(t *testing.T) {
 	_, err = c.Artifactory.StorageItem(t.Context(), "generic-local", "bad.txt")
 	assert.True(t, client.IsNotFound(err), "a rejected deploy stores nothing")
 }
+
+// A streamed body that is not the announced size (a file still being written,
+// or truncated) fails with ErrSizeChanged before its last byte is sent, so the
+// request ends short of its Content-Length and nothing is stored. It must not
+// store the first Size bytes and report a failure, which is what net/http does
+// by itself with a body that goes on.
+func TestDeployOfABodyThatIsNotItsSizeStoresNothing(t *testing.T) {
+	emu, c := startEmu(t)
+	content := bytes.Repeat([]byte("0123456789abcdef"), 200<<10/16) // 200 KiB: several of net/http's 32 KiB writes
+	// A MultiReader is not in memory as far as the client can tell.
+	stream := func(parts ...[]byte) io.Reader {
+		rs := make([]io.Reader, len(parts))
+		for i, p := range parts {
+			rs[i] = bytes.NewReader(p)
+		}
+		return io.MultiReader(rs...)
+	}
+	cases := map[string]io.Reader{
+		"longer":          stream(content, []byte("x")),
+		"shorter":         stream(content[:len(content)-1]),
+		"empty":           stream(),
+		"longer by a lot": stream(content, content),
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := "sized/" + strings.ReplaceAll(name, " ", "-") + ".bin"
+			_, err := c.Artifactory.Deploy(t.Context(), client.DeployRequest{
+				Repo: "generic-local", Path: path, Body: body, Size: int64(len(content)),
+			})
+			require.ErrorIs(t, err, client.ErrSizeChanged)
+			_, err = c.Artifactory.StorageItem(t.Context(), "generic-local", path)
+			assert.True(t, client.IsNotFound(err), "nothing stored: %v", err)
+		})
+	}
+
+	t.Run("exactly its size, in pieces", func(t *testing.T) {
+		res, err := c.Artifactory.Deploy(t.Context(), client.DeployRequest{
+			Repo: "generic-local", Path: "sized/exact.bin", Body: stream(content[:7], content[7:]), Size: int64(len(content)),
+		})
+		require.NoError(t, err)
+		assert.Equal(t, sumsOf(content), res.Checksums)
+		assert.Equal(t, int64(len(content)), emu.Emu.DeployBodyBytes("generic-local", "sized/exact.bin"))
+	})
+
+	t.Run("a retried body is held to the size too", func(t *testing.T) {
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/sized/retried.bin", Status: http.StatusServiceUnavailable, Times: 1})
+		opened := 0
+		_, err := c.Artifactory.Deploy(t.Context(), client.DeployRequest{
+			Repo: "generic-local", Path: "sized/retried.bin", Size: int64(len(content)),
+			GetBody: func() (io.ReadCloser, error) {
+				opened++
+				if opened == 1 {
+					return io.NopCloser(stream(content)), nil
+				}
+				return io.NopCloser(stream(content, []byte("grown"))), nil
+			},
+		})
+		require.ErrorIs(t, err, client.ErrSizeChanged)
+		assert.Equal(t, 2, opened, "the 503 was retried with a fresh body")
+		_, err = c.Artifactory.StorageItem(t.Context(), "generic-local", "sized/retried.bin")
+		assert.True(t, client.IsNotFound(err), "nothing stored: %v", err)
+	})
+}
