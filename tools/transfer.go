@@ -224,6 +224,8 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	case client.IsNotFound(err):
 	case err != nil:
 		return nil, err
+	case existing.Folder: // JFrog refuses a file over a folder, overwrite or not
+		return nil, folderInTheWay(in)
 	case existing.Checksums.SHA256 == sums.SHA256 && len(in.Properties) == 0 && in.BuildName == "":
 		same := Checksums{SHA256: sums.SHA256, SHA1: existing.Checksums.SHA1, MD5: existing.Checksums.MD5}
 		return &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size, Checksums: same, Verified: true, Unchanged: true,
@@ -329,6 +331,11 @@ func changedUnderUpload(err error, in *UploadIn, src source, sent string) error 
 
 const changedHint = "make sure nothing is writing the file, then upload again"
 
+func folderInTheWay(in *UploadIn) *Error {
+	return Errorf(CodeConflict, "choose a file path, such as "+strings.TrimSuffix(in.Path, "/")+"/<file name>",
+		"%s/%s is a folder, and a file cannot replace it", in.Repo, in.Path)
+}
+
 // overwritePlan asks for confirmation only when an overwrite would really
 // replace different content.
 func overwritePlan(ctx context.Context, d *Deps, in *UploadIn) (*Plan, error) {
@@ -342,8 +349,8 @@ func overwritePlan(ctx context.Context, d *Deps, in *UploadIn) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256 {
-		return nil, nil
+	if existing.Folder || (in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256) {
+		return nil, nil // nothing to confirm: upload refuses the folder, or changes nothing
 	}
 	return &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}, nil
 }

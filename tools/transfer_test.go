@@ -88,6 +88,17 @@ func TestUploadArtifact(t *testing.T) {
 		assert.True(t, up.Verified)
 	})
 
+	t.Run("a folder at the path is a conflict, also with overwrite", func(t *testing.T) {
+		for _, overwrite := range []bool{false, true} {
+			e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up", "content_text": "x", "overwrite": overwrite}))
+			assert.Equal(t, tools.CodeConflict, e.Code, "overwrite %v: %+v", overwrite, e)
+			assert.Contains(t, e.Message, "generic-local/up is a folder")
+			assert.Contains(t, e.Hint, "up/<file name>")
+		}
+		info := ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "up"}))
+		assert.Equal(t, "folder", info.Type, "the folder is untouched")
+	})
+
 	t.Run("same content at the same path is a no-op", func(t *testing.T) {
 		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other"}))
 		assert.True(t, up.Unchanged)
