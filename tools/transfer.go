@@ -31,8 +31,8 @@ type UploadIn struct {
 	Repo          string     `json:"repo" jsonschema:"required,minLength=1,description=Target repository key"`
 	Path          string     `json:"path" jsonschema:"required,minLength=1,description=Target path inside the repository\\, including the file name"`
 	LocalPath     string     `json:"local_path,omitempty" jsonschema:"description=A file on the server's machine\\, inside the allowed local roots"`
-	ContentText   string     `json:"content_text,omitempty" jsonschema:"description=The content as UTF-8 text (up to 8 MiB)"`
-	ContentBase64 string     `json:"content_base64,omitempty" jsonschema:"description=The content base64-encoded (up to 8 MiB decoded)"`
+	ContentText   *string    `json:"content_text,omitempty" jsonschema:"description=The content as UTF-8 text (up to 8 MiB)"`
+	ContentBase64 *string    `json:"content_base64,omitempty" jsonschema:"description=The content base64-encoded (up to 8 MiB decoded)"`
 	Properties    Properties `json:"properties,omitempty" jsonschema:"description=Properties to set on the artifact: key -> value or [values]"`
 	BuildName     string     `json:"build_name,omitempty" jsonschema:"description=Adds build.name\\, build.number and build.timestamp"`
 	BuildNumber   string     `json:"build_number,omitempty"`
@@ -42,11 +42,13 @@ type UploadIn struct {
 	content []byte // decoded inline content
 }
 
-// Validate enforces one source, a file path and complete build info.
+// Validate enforces one source, a file path and complete build info. Inline
+// content may be empty (a marker file such as _SUCCESS), so it counts as given
+// when present at all.
 func (in *UploadIn) Validate() error {
 	sources := 0
-	for _, s := range []string{in.LocalPath, in.ContentText, in.ContentBase64} {
-		if s != "" {
+	for _, given := range []bool{in.LocalPath != "", in.ContentText != nil, in.ContentBase64 != nil} {
+		if given {
 			sources++
 		}
 	}
@@ -69,12 +71,15 @@ func (in *UploadIn) Validate() error {
 		return err
 	}
 	switch {
-	case in.ContentText != "":
-		in.content = []byte(in.ContentText)
-	case in.ContentBase64 != "":
-		b, err := base64.StdEncoding.DecodeString(in.ContentBase64)
+	case in.ContentText != nil:
+		in.content = append([]byte{}, *in.ContentText...) // never nil: nil means "a file"
+	case in.ContentBase64 != nil:
+		b, err := base64.StdEncoding.DecodeString(*in.ContentBase64)
 		if err != nil {
 			return Errorf(CodeInvalidArgument, "encode with standard base64 (RFC 4648, with padding)", "content_base64 is not valid base64: %v", err)
+		}
+		if b == nil {
+			b = []byte{}
 		}
 		in.content = b
 	}

@@ -73,6 +73,13 @@ func TestUploadArtifact(t *testing.T) {
 			"repo": "generic-local", "path": "up/blob", "content_base64": base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 255}),
 		}))
 		assert.Equal(t, int64(4), up.Size)
+
+		for _, source := range []string{"content_text", "content_base64"} { // a marker file such as _SUCCESS
+			up = ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/_SUCCESS-" + source, source: ""}))
+			assert.Equal(t, int64(0), up.Size)
+			assert.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", up.Checksums.SHA256, "the sha256 of nothing")
+			assert.True(t, up.Verified)
+		}
 	})
 
 	t.Run("different content at the same path is a conflict", func(t *testing.T) {
