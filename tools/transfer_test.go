@@ -74,8 +74,13 @@ func TestUploadArtifact(t *testing.T) {
 		}))
 		assert.Equal(t, int64(4), up.Size)
 
-		for _, source := range []string{"content_text", "content_base64"} { // a marker file such as _SUCCESS
-			up = ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/_SUCCESS-" + source, source: ""}))
+		empty, _ := randomFile(t, dir, "_SUCCESS", 0)
+		for _, source := range []string{"content_text", "content_base64", "local_path"} { // a marker file such as _SUCCESS
+			arg := ""
+			if source == "local_path" {
+				arg = empty
+			}
+			up = ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/_SUCCESS-" + source, source: arg}))
 			assert.Equal(t, int64(0), up.Size)
 			assert.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", up.Checksums.SHA256, "the sha256 of nothing")
 			assert.True(t, up.Verified)
