@@ -117,10 +117,14 @@ type TransferIn struct {
 	ToRepo   string `json:"to_repo" jsonschema:"required,minLength=1"`
 	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Target path; an existing folder receives the item inside it. Empty means the same path in to_repo"`
 	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true,description=Only report what would happen; pass false to do it"`
+	// JFrog replaces files at the target without asking; here that takes
+	// overwrite, delete permission there, and a confirmation, as for uploads.
+	Overwrite bool `json:"overwrite,omitempty" jsonschema:"description=Replace files at the target that have other content (two-phase; needs delete permission there)"`
 }
 
-// MoveIn is a move: like a copy, and two-phase when it is not a dry run.
-type MoveIn struct {
+// TransferCallIn is a copy or move call. A real move is always two-phase; a
+// real copy is when it overwrites.
+type TransferCallIn struct {
 	TransferIn
 	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
 }
@@ -152,6 +156,7 @@ type TransferResult struct {
 	DryRun   bool     `json:"dry_run"`
 	Done     bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
 	Messages []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
+	Replaces []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100)"`
 }
 
 func transferActions(in *TransferIn, move bool) []guard.Action {
@@ -162,11 +167,22 @@ func transferActions(in *TransferIn, move bool) []guard.Action {
 	if move {
 		as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.FromRepo, Path: in.FromPath})
 	}
+	if in.Overwrite {
+		as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.ToRepo, Path: in.ToPath})
+	}
 	return as
 }
 
-// transfer copies or moves, or dry-runs either.
+// transfer copies or moves, or dry-runs either. Replacing files at the
+// target takes overwrite: true; a dry run lists them.
 func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (*TransferResult, error) {
+	replaced, err := replacedFiles(ctx, d, in)
+	if err != nil {
+		return nil, err
+	}
+	if len(replaced) > 0 && !in.Overwrite && !dryRun {
+		return nil, wouldReplace(replaced)
+	}
 	src := client.ItemRef{Repo: in.FromRepo, Path: in.FromPath}
 	dst := client.ItemRef{Repo: in.ToRepo, Path: in.ToPath}
 	op := d.Client.Artifactory.Copy
@@ -177,7 +193,7 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 	if err != nil {
 		return nil, err
 	}
-	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun}
+	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun, Replaces: replacedList(replaced)}
 	for _, m := range res.Messages {
 		out.Messages = append(out.Messages, m.Message)
 	}
@@ -193,33 +209,46 @@ func transferSummary(verb string, out *TransferResult) string {
 
 const transferErrorHint = "no such source or target repository: check with get_artifact_info and list_repositories"
 
-var copyArtifacts = Define(Tool[TransferIn, TransferResult]{
+var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Name:    "copy_artifacts",
 	Title:   "Copy artifacts",
 	Toolset: "artifacts",
 	Class:   guard.ClassWrite,
 	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Copy a file or folder (recursively, with properties) to another path or repository; existing files at the target are replaced. " +
-		"dry_run defaults to true: call once to see what would happen, then again with dry_run false.",
-	Actions:    func(in *TransferIn) []guard.Action { return transferActions(in, false) },
+	Description: "Copy a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true: " +
+		"call once to see what would happen, then again with dry_run false. Replacing files that have other content takes " +
+		"overwrite: true and is two-phase (a plan and a confirm_token first).",
+	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, false) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
-	Handle: func(ctx context.Context, d *Deps, in *TransferIn) (*TransferResult, error) {
-		return transfer(ctx, d, in, false, in.dryRun())
+	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {
+		if in.dryRun() || !in.Overwrite {
+			return nil, nil // nothing is replaced without overwrite: transfer refuses
+		}
+		replaced, err := replacedFiles(ctx, d, &in.TransferIn)
+		if err != nil || len(replaced) == 0 {
+			return nil, err
+		}
+		return &Plan{Summary: fmt.Sprintf("copy %s/%s to %s/%s, replacing %d file(s) that have other content",
+			in.FromRepo, in.FromPath, in.ToRepo, in.ToPath, len(replaced)), Changes: replacedList(replaced)}, nil
 	},
-	Summary: func(in *TransferIn, out *TransferResult) string { return transferSummary("Copy", out) },
+	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
+		return transfer(ctx, d, &in.TransferIn, false, in.dryRun())
+	},
+	Summary: func(in *TransferCallIn, out *TransferResult) string { return transferSummary("Copy", out) },
 })
 
-var moveArtifacts = Define(Tool[MoveIn, TransferResult]{
+var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Name:    "move_artifacts",
 	Title:   "Move artifacts",
 	Toolset: "artifacts",
 	Class:   guard.ClassDelete,
 	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
 	Description: "Move a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true. " +
-		"A real move is two-phase: the first call returns a plan and a confirm_token, the second call with the token moves.",
-	Actions:    func(in *MoveIn) []guard.Action { return transferActions(&in.TransferIn, true) },
+		"A real move is two-phase: the first call returns a plan and a confirm_token, the second call with the token moves. " +
+		"Replacing files at the target that have other content also takes overwrite: true.",
+	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, true) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
-	Confirm: func(ctx context.Context, d *Deps, in *MoveIn) (*Plan, error) {
+	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {
 		if in.dryRun() {
 			return nil, nil
 		}
@@ -228,13 +257,29 @@ var moveArtifacts = Define(Tool[MoveIn, TransferResult]{
 		if err != nil {
 			return nil, err
 		}
-		return &Plan{Summary: fmt.Sprintf("move %s to %s (the source is removed)", dry.From, dry.To), Changes: dry.Messages}, nil
+		if len(dry.Replaces) > 0 && !in.Overwrite {
+			return nil, wouldReplace(dry.Replaces)
+		}
+		summary := fmt.Sprintf("move %s to %s (the source is removed)", dry.From, dry.To)
+		if len(dry.Replaces) > 0 {
+			summary += fmt.Sprintf(", replacing %d file(s) that have other content: %s", len(dry.Replaces), replacedSample(dry.Replaces))
+		}
+		return &Plan{Summary: summary, Changes: dry.Messages}, nil
 	},
-	Handle: func(ctx context.Context, d *Deps, in *MoveIn) (*TransferResult, error) {
+	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
 		return transfer(ctx, d, &in.TransferIn, true, in.dryRun())
 	},
-	Summary: func(in *MoveIn, out *TransferResult) string { return transferSummary("Move", out) },
+	Summary: func(in *TransferCallIn, out *TransferResult) string { return transferSummary("Move", out) },
 })
+
+// wouldReplace refuses a copy or move that would replace files with other
+// content when overwrite was not given.
+func wouldReplace(files []string) *Error {
+	e := Errorf(CodeConflict, "pass overwrite: true to replace them (two-phase; needs delete permission on the target), or choose another to_path",
+		"%d file(s) at the target have other content and would be replaced: %s", len(files), replacedSample(files))
+	e.Details = map[string]any{"replaced": replacedList(files), "count": len(files)}
+	return e
+}
 
 // DeleteIn names one file or folder to delete.
 type DeleteIn struct {

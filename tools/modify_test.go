@@ -1,12 +1,15 @@
 package tools_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
 
@@ -124,5 +127,100 @@ func TestCopyMoveDelete(t *testing.T) {
 		_, err := ro.mcp.CallTool(t.Context(), callReq("delete_artifact", map[string]any{"repo": "generic-local", "path": "a"}))
 		require.Error(t, err, "a write tool is not even registered in read-only mode")
 		assert.Contains(t, err.Error(), "not found")
+	})
+}
+
+// JFrog's copy and move replace files at the target without asking. Here that
+// takes overwrite: true, delete permission on the target and a confirmation,
+// as for an upload; files with the same content do not count.
+func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	put := func(path, text string) {
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": path, "content_text": text, "overwrite": false}))
+	}
+	content := func(path string) string {
+		return ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": path})).Text
+	}
+	put("a/x.txt", "one")
+	put("a/same.txt", "same")
+	put("b/x.txt", "two")
+	put("b/same.txt", "same")
+	put("c/a/x.txt", "three")
+	put("c/a/same.txt", "same")
+	args := func(from, to string, extra ...any) map[string]any {
+		m := map[string]any{"from_repo": "generic-local", "from_path": from, "to_repo": "generic-local", "to_path": to, "dry_run": false}
+		for i := 0; i+1 < len(extra); i += 2 {
+			m[extra[i].(string)] = extra[i+1]
+		}
+		return m
+	}
+
+	for name, tc := range map[string]struct{ from, to, replaced string }{
+		"a file onto a file":                                    {"a/x.txt", "b/x.txt", "generic-local/b/x.txt"},
+		"a file into a folder holding its name":                 {"a/x.txt", "b", "generic-local/b/x.txt"},
+		"a folder into a folder holding its name, file by file": {"a", "c", "generic-local/c/a/x.txt"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for _, tool := range []string{"copy_artifacts", "move_artifacts"} {
+				t0 := time.Now()
+				e := failed(t, h.call(t, tool, args(tc.from, tc.to)))
+				assert.Equal(t, tools.CodeConflict, e.Code, "%s: %+v", tool, e)
+				assert.Contains(t, e.Message, "1 file(s) at the target have other content and would be replaced: "+tc.replaced)
+				assert.Contains(t, e.Hint, "overwrite: true")
+				for _, r := range h.requestsSince(t0) { // reads, and the dry run a move's plan is made of
+					assert.False(t, r.Method != http.MethodGet && !strings.Contains(r.RawQuery, "dry=1"), "%s: %s %s?%s reached JFrog", tool, r.Method, r.Path, r.RawQuery)
+				}
+			}
+			dry := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", args(tc.from, tc.to, "dry_run", true)))
+			assert.Equal(t, []string{tc.replaced}, dry.Replaces, "a dry run lists what would be replaced")
+		})
+	}
+	assert.Equal(t, "two", content("b/x.txt"))
+	assert.Equal(t, "three", content("c/a/x.txt"))
+
+	t.Run("the same content is not a replacement", func(t *testing.T) {
+		out := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", args("a/same.txt", "b/same.txt")))
+		assert.True(t, out.Done)
+		assert.Empty(t, out.Replaces)
+	})
+
+	t.Run("a new target needs nothing more", func(t *testing.T) {
+		out := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", args("a", "d")))
+		assert.True(t, out.Done)
+		assert.Equal(t, "one", content("d/x.txt"))
+	})
+
+	t.Run("copy with overwrite is two-phase", func(t *testing.T) {
+		a := args("a/x.txt", "b/x.txt", "overwrite", true)
+		plan := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", a))
+		require.True(t, plan.ConfirmationRequired)
+		assert.Contains(t, plan.Plan.Summary, "replacing 1 file(s)")
+		assert.Equal(t, []string{"generic-local/b/x.txt"}, plan.Plan.Changes)
+		assert.Equal(t, "two", content("b/x.txt"), "nothing replaced yet")
+		a["confirm_token"] = plan.Plan.ConfirmToken
+		out := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", a))
+		assert.True(t, out.Done)
+		assert.Equal(t, "one", content("b/x.txt"))
+	})
+
+	t.Run("move with overwrite says what it replaces", func(t *testing.T) {
+		a := args("a", "c", "overwrite", true)
+		plan := ok[tools.TransferResult](t, h.call(t, "move_artifacts", a))
+		require.True(t, plan.ConfirmationRequired)
+		assert.Contains(t, plan.Plan.Summary, "replacing 1 file(s) that have other content: generic-local/c/a/x.txt")
+		a["confirm_token"] = plan.Plan.ConfirmToken
+		ok[tools.TransferResult](t, h.call(t, "move_artifacts", a))
+		assert.Equal(t, "one", content("c/a/x.txt"))
+	})
+
+	t.Run("overwrite needs delete permission on the target", func(t *testing.T) {
+		noDelete := guard.DefaultPolicy(guard.ModeWrite)
+		noDelete.Delete = []guard.Rule{{Repo: "scratch-local"}}
+		hw := newHarness(t, harnessOpts{rules: &noDelete})
+		ok[tools.UploadResult](t, hw.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "a/x.txt", "content_text": "one"}))
+		t0 := time.Now()
+		e := failed(t, hw.call(t, "copy_artifacts", map[string]any{"from_repo": "generic-local", "from_path": "a/x.txt", "to_repo": "generic-local", "to_path": "b/x.txt", "dry_run": false, "overwrite": true}))
+		assert.Equal(t, tools.CodeGuardDenied, e.Code)
+		assert.Empty(t, hw.requestsSince(t0), "refused before JFrog")
 	})
 }

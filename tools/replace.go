@@ -1,0 +1,105 @@
+package tools
+
+import (
+	"context"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+)
+
+// replacedFiles lists the files at the target that a copy or move would
+// replace with other content. JFrog replaces them without asking (given
+// delete permission there), so this is what an overwrite puts at stake. It
+// follows JFrog's file-system rules: a target that does not exist is a new
+// name (nothing replaced); an existing folder receives the source inside it.
+// Files with the same sha256 on both sides are not counted: nothing changes.
+func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) ([]string, error) {
+	art := d.Client.Artifactory
+	src, err := art.StorageItem(ctx, in.FromRepo, in.FromPath)
+	if err != nil {
+		return nil, err // the copy itself would fail the same way
+	}
+	dstPath := in.ToPath
+	dst, err := existingItem(ctx, art, in.ToRepo, dstPath)
+	if dst != nil && dst.IsFolder() {
+		dstPath = path.Join(dstPath, path.Base(in.FromPath))
+		dst, err = existingItem(ctx, art, in.ToRepo, dstPath)
+	}
+	if err != nil || dst == nil {
+		return nil, err
+	}
+	switch {
+	case !src.IsFolder() && !dst.IsFolder():
+		if sha256Of(src.Checksums) == "" || sha256Of(src.Checksums) != sha256Of(dst.Checksums) {
+			return []string{in.ToRepo + "/" + dstPath}, nil
+		}
+		return nil, nil
+	case src.IsFolder() && dst.IsFolder():
+		return replacedInTree(ctx, art, in.FromRepo, in.FromPath, in.ToRepo, dstPath)
+	}
+	return nil, nil // a file onto a folder or the reverse: JFrog refuses it
+}
+
+// existingItem is the storage info of an item, or nil when there is none.
+func existingItem(ctx context.Context, art *client.Artifactory, repo, p string) (*client.StorageItem, error) {
+	it, err := art.StorageItem(ctx, repo, p)
+	if client.IsNotFound(err) {
+		return nil, nil
+	}
+	return it, err
+}
+
+// replacedInTree compares two folders' files by relative path and sha256.
+func replacedInTree(ctx context.Context, art *client.Artifactory, srcRepo, srcPath, dstRepo, dstPath string) ([]string, error) {
+	deep := client.FileListOptions{Deep: true}
+	src, err := art.FileList(ctx, srcRepo, srcPath, deep)
+	if err != nil {
+		return nil, err
+	}
+	dst, err := art.FileList(ctx, dstRepo, dstPath, deep)
+	if err != nil {
+		return nil, err
+	}
+	existing := make(map[string]string, len(dst.Files))
+	for _, f := range dst.Files {
+		if !f.Folder {
+			existing[f.URI] = f.SHA2
+		}
+	}
+	var replaced []string
+	for _, f := range src.Files {
+		if sum, ok := existing[f.URI]; ok && !f.Folder && (sum == "" || sum != f.SHA2) {
+			replaced = append(replaced, dstRepo+"/"+dstPath+f.URI)
+		}
+	}
+	sort.Strings(replaced)
+	return replaced, nil
+}
+
+func sha256Of(c *client.Checksums) string {
+	if c == nil {
+		return ""
+	}
+	return strings.ToLower(c.SHA256)
+}
+
+// replacedList caps the files listed in a result, a plan or error details;
+// the count is always given in full next to it.
+func replacedList(files []string) []string {
+	const max = 100
+	if len(files) > max {
+		return files[:max]
+	}
+	return files
+}
+
+// replacedSample names up to ten of the files, for a message.
+func replacedSample(files []string) string {
+	const show = 10
+	if len(files) <= show {
+		return strings.Join(files, ", ")
+	}
+	return strings.Join(files[:show], ", ") + ", …"
+}
