@@ -151,12 +151,15 @@ func (in *TransferIn) dryRun() bool { return in.DryRun == nil || *in.DryRun }
 // TransferResult reports what was (or would be) copied or moved.
 type TransferResult struct {
 	Pending
-	From     string   `json:"from"`
-	To       string   `json:"to"`
-	DryRun   bool     `json:"dry_run"`
-	Done     bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
-	Messages []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
-	Replaces []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100)"`
+	From          string   `json:"from"`
+	To            string   `json:"to"`
+	DryRun        bool     `json:"dry_run"`
+	Done          bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
+	Messages      []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
+	Replaces      []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
+	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many files this replaces with other content"`
+
+	rep replaced
 }
 
 func transferActions(in *TransferIn, move bool) []guard.Action {
@@ -176,12 +179,12 @@ func transferActions(in *TransferIn, move bool) []guard.Action {
 // transfer copies or moves, or dry-runs either. Replacing files at the
 // target takes overwrite: true; a dry run lists them.
 func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (*TransferResult, error) {
-	replaced, err := replacedFiles(ctx, d, in)
+	rep, err := replacedFiles(ctx, d, in)
 	if err != nil {
 		return nil, err
 	}
-	if len(replaced) > 0 && !in.Overwrite && !dryRun {
-		return nil, wouldReplace(replaced)
+	if rep.count > 0 && !in.Overwrite && !dryRun {
+		return nil, wouldReplace(rep)
 	}
 	src := client.ItemRef{Repo: in.FromRepo, Path: in.FromPath}
 	dst := client.ItemRef{Repo: in.ToRepo, Path: in.ToPath}
@@ -193,7 +196,8 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 	if err != nil {
 		return nil, err
 	}
-	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun, Replaces: replacedList(replaced)}
+	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun,
+		Replaces: rep.list(), ReplacesCount: rep.count, rep: rep}
 	for _, m := range res.Messages {
 		out.Messages = append(out.Messages, m.Message)
 	}
@@ -224,12 +228,12 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		if in.dryRun() || !in.Overwrite {
 			return nil, nil // nothing is replaced without overwrite: transfer refuses
 		}
-		replaced, err := replacedFiles(ctx, d, &in.TransferIn)
-		if err != nil || len(replaced) == 0 {
+		rep, err := replacedFiles(ctx, d, &in.TransferIn)
+		if err != nil || rep.count == 0 {
 			return nil, err
 		}
-		return &Plan{Summary: fmt.Sprintf("copy %s/%s to %s/%s, replacing %d file(s) that have other content",
-			in.FromRepo, in.FromPath, in.ToRepo, in.ToPath, len(replaced)), Changes: replacedList(replaced)}, nil
+		return &Plan{Summary: fmt.Sprintf("copy %s/%s to %s/%s; %s", in.FromRepo, in.FromPath, in.ToRepo, in.ToPath, rep.describe()),
+			Changes: rep.list()}, nil
 	},
 	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
 		return transfer(ctx, d, &in.TransferIn, false, in.dryRun())
@@ -257,12 +261,12 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		if err != nil {
 			return nil, err
 		}
-		if len(dry.Replaces) > 0 && !in.Overwrite {
-			return nil, wouldReplace(dry.Replaces)
+		if dry.rep.count > 0 && !in.Overwrite {
+			return nil, wouldReplace(dry.rep)
 		}
 		summary := fmt.Sprintf("move %s to %s (the source is removed)", dry.From, dry.To)
-		if len(dry.Replaces) > 0 {
-			summary += fmt.Sprintf(", replacing %d file(s) that have other content: %s", len(dry.Replaces), replacedSample(dry.Replaces))
+		if dry.rep.count > 0 {
+			summary += "; " + dry.rep.describe()
 		}
 		return &Plan{Summary: summary, Changes: dry.Messages}, nil
 	},
@@ -274,10 +278,9 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 
 // wouldReplace refuses a copy or move that would replace files with other
 // content when overwrite was not given.
-func wouldReplace(files []string) *Error {
-	e := Errorf(CodeConflict, "pass overwrite: true to replace them (two-phase; needs delete permission on the target), or choose another to_path",
-		"%d file(s) at the target have other content and would be replaced: %s", len(files), replacedSample(files))
-	e.Details = map[string]any{"replaced": replacedList(files), "count": len(files)}
+func wouldReplace(r replaced) *Error {
+	e := Errorf(CodeConflict, "pass overwrite: true to replace them (two-phase; needs delete permission on the target), or choose another to_path", "%s", r.describe())
+	e.Details = map[string]any{"replaced": r.list(), "count": r.count}
 	return e
 }
 

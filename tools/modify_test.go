@@ -194,7 +194,7 @@ func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
 		a := args("a/x.txt", "b/x.txt", "overwrite", true)
 		plan := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", a))
 		require.True(t, plan.ConfirmationRequired)
-		assert.Contains(t, plan.Plan.Summary, "replacing 1 file(s)")
+		assert.Contains(t, plan.Plan.Summary, "1 file(s) at the target have other content and would be replaced: generic-local/b/x.txt")
 		assert.Equal(t, []string{"generic-local/b/x.txt"}, plan.Plan.Changes)
 		assert.Equal(t, "two", content("b/x.txt"), "nothing replaced yet")
 		a["confirm_token"] = plan.Plan.ConfirmToken
@@ -207,10 +207,25 @@ func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
 		a := args("a", "c", "overwrite", true)
 		plan := ok[tools.TransferResult](t, h.call(t, "move_artifacts", a))
 		require.True(t, plan.ConfirmationRequired)
-		assert.Contains(t, plan.Plan.Summary, "replacing 1 file(s) that have other content: generic-local/c/a/x.txt")
+		assert.Contains(t, plan.Plan.Summary, "(the source is removed); 1 file(s) at the target have other content and would be replaced: generic-local/c/a/x.txt")
 		a["confirm_token"] = plan.Plan.ConfirmToken
 		ok[tools.TransferResult](t, h.call(t, "move_artifacts", a))
 		assert.Equal(t, "one", content("c/a/x.txt"))
+	})
+
+	t.Run("files the policy hides are counted, not named", func(t *testing.T) {
+		hidden := guard.DefaultPolicy(guard.ModeWrite)
+		hidden.Read = []guard.Rule{{Repo: "generic-local", PathPrefix: "a"}}
+		hh := newHarness(t, harnessOpts{rules: &hidden})
+		for p, text := range map[string]string{"a/x.txt": "one", "b/x.txt": "two"} {
+			ok[tools.UploadResult](t, hh.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": p, "content_text": text}))
+		}
+		e := failed(t, hh.call(t, "copy_artifacts", args("a/x.txt", "b/x.txt")))
+		assert.Equal(t, tools.CodeConflict, e.Code)
+		assert.Equal(t, "1 file(s) at the target have other content and would be replaced (1 of them outside what the policy lets this server read)", e.Message)
+		dry := ok[tools.TransferResult](t, hh.call(t, "copy_artifacts", args("a/x.txt", "b/x.txt", "dry_run", true)))
+		assert.Empty(t, dry.Replaces)
+		assert.Equal(t, 1, dry.ReplacesCount)
 	})
 
 	t.Run("overwrite needs delete permission on the target", func(t *testing.T) {

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -15,7 +16,50 @@ import (
 // follows JFrog's file-system rules: a target that does not exist is a new
 // name (nothing replaced); an existing folder receives the source inside it.
 // Files with the same sha256 on both sides are not counted: nothing changes.
-func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) ([]string, error) {
+// Files the policy does not let the agent read are counted but not named.
+func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) (replaced, error) {
+	files, err := replacedPaths(ctx, d, in)
+	r := replaced{count: len(files)}
+	for _, f := range files {
+		dir, name := path.Split(f)
+		if d.Guard.CanReadItem(in.ToRepo, strings.TrimSuffix(dir, "/"), name) {
+			r.named = append(r.named, in.ToRepo+"/"+f)
+		}
+	}
+	return r, err
+}
+
+// replaced is what a copy or move would replace: count files, of which the
+// readable ones are named.
+type replaced struct {
+	count int
+	named []string
+}
+
+// describe is "N file(s) …: a, b, c" for messages, naming up to ten.
+func (r replaced) describe() string {
+	const show = 10
+	s := fmt.Sprintf("%d file(s) at the target have other content and would be replaced", r.count)
+	if len(r.named) > 0 {
+		s += ": " + strings.Join(r.named[:min(show, len(r.named))], ", ")
+		if len(r.named) > show {
+			s += ", …"
+		}
+	}
+	if hidden := r.count - len(r.named); hidden > 0 {
+		s += fmt.Sprintf(" (%d of them outside what the policy lets this server read)", hidden)
+	}
+	return s
+}
+
+// list caps the named files for a result, a plan or error details; the
+// count is always given in full next to it.
+func (r replaced) list() []string {
+	return r.named[:min(100, len(r.named))]
+}
+
+// replacedPaths does the work of replacedFiles: target paths, unfiltered.
+func replacedPaths(ctx context.Context, d *Deps, in *TransferIn) ([]string, error) {
 	art := d.Client.Artifactory
 	src, err := art.StorageItem(ctx, in.FromRepo, in.FromPath)
 	if err != nil {
@@ -33,7 +77,7 @@ func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) ([]string, erro
 	switch {
 	case !src.IsFolder() && !dst.IsFolder():
 		if sha256Of(src.Checksums) == "" || sha256Of(src.Checksums) != sha256Of(dst.Checksums) {
-			return []string{in.ToRepo + "/" + dstPath}, nil
+			return []string{dstPath}, nil
 		}
 		return nil, nil
 	case src.IsFolder() && dst.IsFolder():
@@ -68,14 +112,14 @@ func replacedInTree(ctx context.Context, art *client.Artifactory, srcRepo, srcPa
 			existing[f.URI] = f.SHA2
 		}
 	}
-	var replaced []string
+	var out []string
 	for _, f := range src.Files {
 		if sum, ok := existing[f.URI]; ok && !f.Folder && (sum == "" || sum != f.SHA2) {
-			replaced = append(replaced, dstRepo+"/"+dstPath+f.URI)
+			out = append(out, dstPath+f.URI)
 		}
 	}
-	sort.Strings(replaced)
-	return replaced, nil
+	sort.Strings(out)
+	return out, nil
 }
 
 func sha256Of(c *client.Checksums) string {
@@ -83,23 +127,4 @@ func sha256Of(c *client.Checksums) string {
 		return ""
 	}
 	return strings.ToLower(c.SHA256)
-}
-
-// replacedList caps the files listed in a result, a plan or error details;
-// the count is always given in full next to it.
-func replacedList(files []string) []string {
-	const max = 100
-	if len(files) > max {
-		return files[:max]
-	}
-	return files
-}
-
-// replacedSample names up to ten of the files, for a message.
-func replacedSample(files []string) string {
-	const show = 10
-	if len(files) <= show {
-		return strings.Join(files, ", ")
-	}
-	return strings.Join(files[:show], ", ") + ", …"
 }
