@@ -100,9 +100,11 @@ func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn) (*ArtifactIn
 		err   error
 	}
 	var propsc chan propsResult
+	stopProps := func() {}
 	if in.Properties == nil || *in.Properties {
 		// Ended with the call: when the item itself fails, the properties
-		// request must not go on talking to JFrog on nobody's behalf.
+		// request must not go on talking to JFrog on nobody's behalf, and
+		// the call returns only once it has stopped.
 		pctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		propsc = make(chan propsResult, 1)
@@ -110,9 +112,11 @@ func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn) (*ArtifactIn
 			p, err := d.Client.Artifactory.ItemProperties(pctx, in.Repo, in.Path)
 			propsc <- propsResult{p, err}
 		}()
+		stopProps = func() { cancel(); <-propsc }
 	}
 	item, err := d.Client.Artifactory.StorageItem(ctx, in.Repo, in.Path)
 	if err != nil {
+		stopProps()
 		return nil, err
 	}
 	out := &ArtifactInfo{

@@ -119,7 +119,13 @@ func TestCopyMoveDelete(t *testing.T) {
 			e := failed(t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": p}))
 			assert.Equal(t, tools.CodeInvalidArgument, e.Code, p)
 		}
-		require.Empty(t, h.requestsSince(t0))
+		// Only a request for the root would be these calls'. One of an earlier
+		// call can still be logged after t0: get_artifact_info's cancelled
+		// properties request, when JFrog reads it after the call ended.
+		for _, r := range h.requestsSince(t0) {
+			assert.NotRegexp(t, `^/artifactory/(api/storage/)?app-prod-local/?$`, r.Path)
+			assert.NotEqual(t, http.MethodDelete, r.Method, r.Path)
+		}
 	})
 
 	t.Run("read-only mode does not offer writes", func(t *testing.T) {
