@@ -98,7 +98,7 @@ type UploadResult struct {
 	Checksums          Checksums           `json:"checksums"`
 	Verified           bool                `json:"verified" jsonschema:"description=JFrog's checksums of the stored artifact equal the ones computed here"`
 	DeployedByChecksum bool                `json:"deployed_by_checksum" jsonschema:"description=JFrog already had the content\\, so no bytes were sent"`
-	Unchanged          bool                `json:"unchanged,omitempty" jsonschema:"description=The same content was already at this path"`
+	Unchanged          bool                `json:"unchanged,omitempty" jsonschema:"description=The same content was already at this path (only the given properties were set)"`
 	DownloadURI        string              `json:"download_uri,omitempty"`
 	Properties         map[string][]string `json:"properties,omitempty"`
 }
@@ -132,6 +132,8 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 	Summary: func(in *UploadIn, out *UploadResult) string {
 		how := "uploaded"
 		switch {
+		case out.Unchanged && len(out.Properties) > 0:
+			how = "already there; the given properties were set, the others kept"
 		case out.Unchanged:
 			how = "already there, unchanged"
 		case out.DeployedByChecksum:
@@ -223,6 +225,13 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 		return nil, changedUnderUpload(err, in, src, "")
 	}
 
+	props := in.Properties.plain()
+	if in.BuildName != "" {
+		props["build.name"] = []string{in.BuildName}
+		props["build.number"] = []string{in.BuildNumber}
+		props["build.timestamp"] = []string{strconv.FormatInt(time.Now().UnixMilli(), 10)}
+	}
+
 	art := d.Client.Artifactory
 	existing, err := art.Head(ctx, in.Repo, in.Path)
 	switch {
@@ -231,22 +240,27 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 		return nil, err
 	case existing.Folder: // JFrog refuses a file over a folder, overwrite or not
 		return nil, folderInTheWay(in)
-	case existing.Checksums.SHA256 == sums.SHA256 && len(in.Properties) == 0 && in.BuildName == "":
+	case existing.Checksums.SHA256 == sums.SHA256:
+		// The content is there already. Deploying it again would replace the
+		// item and with it every property it has (a QA flag, a promotion
+		// status); only the given properties are set, the others stay.
+		if len(props) > 0 {
+			if err := art.SetProperties(ctx, in.Repo, in.Path, props, false); err != nil {
+				return nil, err
+			}
+		}
 		same := Checksums{SHA256: sums.SHA256, SHA1: existing.Checksums.SHA1, MD5: existing.Checksums.MD5}
-		return &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size, Checksums: same, Verified: true, Unchanged: true,
-			DownloadURI: d.Client.BaseURL(client.SurfaceArtifactory) + "/" + client.EscapePath(in.Repo, in.Path)}, nil
-	case existing.Checksums.SHA256 != sums.SHA256 && !in.Overwrite:
+		out := &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size, Checksums: same, Verified: true, Unchanged: true,
+			DownloadURI: d.Client.BaseURL(client.SurfaceArtifactory) + "/" + client.EscapePath(in.Repo, in.Path)}
+		if len(props) > 0 {
+			out.Properties = props
+		}
+		return out, nil
+	case !in.Overwrite:
 		e := Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another path",
 			"%s/%s already exists with other content (sha256 %s)", in.Repo, in.Path, existing.Checksums.SHA256)
 		e.Details = map[string]string{"existing_sha256": existing.Checksums.SHA256, "new_sha256": sums.SHA256}
 		return nil, e
-	}
-
-	props := in.Properties.plain()
-	if in.BuildName != "" {
-		props["build.name"] = []string{in.BuildName}
-		props["build.number"] = []string{in.BuildNumber}
-		props["build.timestamp"] = []string{strconv.FormatInt(time.Now().UnixMilli(), 10)}
 	}
 	req := client.DeployRequest{
 		Repo: in.Repo, Path: in.Path, Size: src.size, Properties: props,

@@ -116,6 +116,23 @@ func TestUploadArtifact(t *testing.T) {
 		assert.True(t, up.Unchanged)
 	})
 
+	// Deploying the same content again would replace the item and every
+	// property on it; the given properties are set instead, the others kept.
+	t.Run("same content with properties keeps the other properties", func(t *testing.T) {
+		ok[tools.PropertiesResult](t, h.call(t, "set_artifact_properties", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "properties": map[string]any{"qa": "passed"}}))
+		t0 := time.Now()
+		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other",
+			"build_name": "ci", "build_number": "8"}))
+		assert.True(t, up.Unchanged)
+		assert.Equal(t, []string{"8"}, up.Properties["build.number"])
+		for _, r := range h.requestsSince(t0) {
+			assert.False(t, r.Method == http.MethodPut && strings.HasPrefix(r.Path, "/artifactory/generic-local/"), "no deploy, only the properties call: %s %s", r.Method, r.Path)
+		}
+		info := ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "up/notes.txt"}))
+		assert.Equal(t, []string{"passed"}, info.Properties["qa"], "kept")
+		assert.Equal(t, []string{"ci"}, info.Properties["build.name"], "set")
+	})
+
 	t.Run("bad input", func(t *testing.T) {
 		for name, args := range map[string]map[string]any{
 			"two sources": {"repo": "generic-local", "path": "a", "content_text": "x", "content_base64": "eA=="},
