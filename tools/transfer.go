@@ -241,9 +241,12 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	case existing.Folder: // JFrog refuses a file over a folder, overwrite or not
 		return nil, folderInTheWay(in)
 	case existing.Checksums.SHA256 == sums.SHA256:
-		// The content is there already. Deploying it again would replace the
-		// item and with it every property it has (a QA flag, a promotion
-		// status); only the given properties are set, the others stay.
+		// The content is there already. Deploying it again replaces the item:
+		// the emulator drops the properties it had (a QA flag, a promotion
+		// status), and a redeploy rewrites them on real servers too
+		// (jfrog-cli issue #2885); whether Artifactory keeps the ones not sent
+		// is unverified. Setting only the given properties keeps the others
+		// either way, and sends no bytes.
 		if len(props) > 0 {
 			if err := art.SetProperties(ctx, in.Repo, in.Path, props, false); err != nil {
 				return nil, err
