@@ -183,7 +183,7 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 	if err != nil {
 		return nil, err
 	}
-	if rep.count > 0 && !in.Overwrite && !dryRun {
+	if rep.any() && !in.Overwrite && !dryRun {
 		return nil, wouldReplace(rep)
 	}
 	src := client.ItemRef{Repo: in.FromRepo, Path: in.FromPath}
@@ -205,10 +205,14 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 }
 
 func transferSummary(verb string, out *TransferResult) string {
-	if out.DryRun {
-		return fmt.Sprintf("dry run: would %s %s to %s; call again with dry_run false to do it", strings.ToLower(verb), out.From, out.To)
+	replacing := ""
+	if out.rep.any() {
+		replacing = "; " + out.rep.describe()
 	}
-	return fmt.Sprintf("%s %s to %s: done", verb, out.From, out.To)
+	if out.DryRun {
+		return fmt.Sprintf("dry run: would %s %s to %s%s; call again with dry_run false to do it", strings.ToLower(verb), out.From, out.To, replacing)
+	}
+	return fmt.Sprintf("%s %s to %s: done%s", verb, out.From, out.To, replacing)
 }
 
 const transferErrorHint = "no such source or target repository: check with get_artifact_info and list_repositories"
@@ -229,7 +233,7 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 			return nil, nil // nothing is replaced without overwrite: transfer refuses
 		}
 		rep, err := replacedFiles(ctx, d, &in.TransferIn)
-		if err != nil || rep.count == 0 {
+		if err != nil || !rep.any() {
 			return nil, err
 		}
 		return &Plan{Summary: fmt.Sprintf("copy %s/%s to %s/%s; %s", in.FromRepo, in.FromPath, in.ToRepo, in.ToPath, rep.describe()),
@@ -261,11 +265,11 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		if err != nil {
 			return nil, err
 		}
-		if dry.rep.count > 0 && !in.Overwrite {
+		if dry.rep.any() && !in.Overwrite {
 			return nil, wouldReplace(dry.rep)
 		}
 		summary := fmt.Sprintf("move %s to %s (the source is removed)", dry.From, dry.To)
-		if dry.rep.count > 0 {
+		if dry.rep.any() {
 			summary += "; " + dry.rep.describe()
 		}
 		return &Plan{Summary: summary, Changes: dry.Messages}, nil
@@ -281,6 +285,9 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 func wouldReplace(r replaced) *Error {
 	e := Errorf(CodeConflict, "pass overwrite: true to replace them (two-phase; needs delete permission on the target), or choose another to_path", "%s", r.describe())
 	e.Details = map[string]any{"replaced": r.list(), "count": r.count}
+	if r.unchecked != "" {
+		e.Details = map[string]any{"unchecked": true}
+	}
 	return e
 }
 

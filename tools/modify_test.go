@@ -234,6 +234,18 @@ func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
 		assert.Equal(t, 1, dry.ReplacesCount)
 	})
 
+	t.Run("a folder too large to compare counts as replacing", func(t *testing.T) {
+		put("e/d/x.txt", "e") // d is the copy of a made above
+		put("e/d/y.txt", "e")
+		defer tools.SetMaxComparedFiles(1)()
+		e := failed(t, h.call(t, "copy_artifacts", args("d", "e")))
+		assert.Equal(t, tools.CodeConflict, e.Code)
+		assert.Equal(t, "files at the target may be replaced: a folder holds too many files to compare: generic-local/e/d exists, and it or the source holds more than 1 files, so they were not compared one by one", e.Message)
+		plan := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", args("d", "e", "overwrite", true)))
+		require.True(t, plan.ConfirmationRequired, "an unknown replacement is confirmed like a known one")
+		assert.Contains(t, plan.Plan.Summary, "files at the target may be replaced")
+	})
+
 	t.Run("overwrite needs delete permission on the target", func(t *testing.T) {
 		noDelete := guard.DefaultPolicy(guard.ModeWrite)
 		noDelete.Delete = []guard.Rule{{Repo: "scratch-local"}}

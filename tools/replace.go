@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -19,6 +20,9 @@ import (
 // Files the policy does not let the agent read are counted but not named.
 func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) (replaced, error) {
 	files, err := replacedPaths(ctx, d, in)
+	if errors.Is(err, errTooManyToCompare) {
+		return replaced{unchecked: err.Error()}, nil
+	}
 	r := replaced{count: len(files)}
 	for _, f := range files {
 		dir, name := path.Split(f)
@@ -30,15 +34,23 @@ func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) (replaced, erro
 }
 
 // replaced is what a copy or move would replace: count files, of which the
-// readable ones are named.
+// readable ones are named; or, for trees too large to compare, why it is
+// unknown.
 type replaced struct {
-	count int
-	named []string
+	count     int
+	named     []string
+	unchecked string
 }
+
+// any reports that files may be replaced: some were found, or it is unknown.
+func (r replaced) any() bool { return r.count > 0 || r.unchecked != "" }
 
 // describe is "N file(s) …: a, b, c" for messages, naming up to ten.
 func (r replaced) describe() string {
 	const show = 10
+	if r.unchecked != "" {
+		return "files at the target may be replaced: " + r.unchecked
+	}
 	s := fmt.Sprintf("%d file(s) at the target have other content and would be replaced", r.count)
 	if len(r.named) > 0 {
 		s += ": " + strings.Join(r.named[:min(show, len(r.named))], ", ")
@@ -95,9 +107,15 @@ func existingItem(ctx context.Context, art *client.Artifactory, repo, p string) 
 	return it, err
 }
 
+// maxComparedFiles bounds each side of a folder comparison: a deep file
+// list is one answer, and a tree larger than this is not read whole.
+var maxComparedFiles = 20000
+
+var errTooManyToCompare = errors.New("a folder holds too many files to compare")
+
 // replacedInTree compares two folders' files by relative path and sha256.
 func replacedInTree(ctx context.Context, art *client.Artifactory, srcRepo, srcPath, dstRepo, dstPath string) ([]string, error) {
-	deep := client.FileListOptions{Deep: true}
+	deep := client.FileListOptions{Deep: true, MaxFiles: maxComparedFiles}
 	src, err := art.FileList(ctx, srcRepo, srcPath, deep)
 	if err != nil {
 		return nil, err
@@ -105,6 +123,10 @@ func replacedInTree(ctx context.Context, art *client.Artifactory, srcRepo, srcPa
 	dst, err := art.FileList(ctx, dstRepo, dstPath, deep)
 	if err != nil {
 		return nil, err
+	}
+	if src.Truncated || dst.Truncated {
+		return nil, fmt.Errorf("%w: %s/%s exists, and it or the source holds more than %d files, so they were not compared one by one",
+			errTooManyToCompare, dstRepo, dstPath, maxComparedFiles)
 	}
 	existing := make(map[string]string, len(dst.Files))
 	for _, f := range dst.Files {

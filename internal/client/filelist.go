@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +20,11 @@ type FileListOptions struct {
 	// MdTimestamps adds each entry's metadata timestamps (e.g. when its properties
 	// last changed).
 	MdTimestamps bool
+	// MaxFiles, when > 0, stops reading after that many entries and sets
+	// FileList.Truncated: a deep listing of a large tree is one JSON answer,
+	// and a caller that only needs to know whether it is small must not hold
+	// all of it.
+	MaxFiles int
 }
 
 // FileList is GET api/storage/<repo>/<path>?list.
@@ -26,6 +32,8 @@ type FileList struct {
 	URI     string          `json:"uri"`
 	Created string          `json:"created"`
 	Files   []FileListEntry `json:"files"`
+	// Truncated: there were more than FileListOptions.MaxFiles entries.
+	Truncated bool `json:"-"`
 }
 
 // FileListEntry is one listed item. URI is relative to the listed folder and starts
@@ -84,13 +92,77 @@ func (a *Artifactory) FileList(ctx context.Context, repo, path string, opts File
 	if opts.MdTimestamps {
 		q = append(q, "mdTimestamps=1")
 	}
-	var out FileList
+	out := fileListReader{max: opts.MaxFiles}
 	req := Request{Surface: SurfaceArtifactory, Method: http.MethodGet, Path: p, RawQuery: strings.Join(q, "&")}
 	if err := a.c.doJSON(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	if out.Files == nil {
-		out.Files = []FileListEntry{}
+	if out.list.Files == nil {
+		out.list.Files = []FileListEntry{}
 	}
-	return &out, nil
+	return &out.list, nil
+}
+
+// fileListReader reads a file list entry by entry, so that MaxFiles bounds
+// what is held, not only what is returned.
+type fileListReader struct {
+	list FileList
+	max  int
+}
+
+func (r *fileListReader) decodeFrom(dec *json.Decoder) error {
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch key {
+		case "uri":
+			err = dec.Decode(&r.list.URI)
+		case "created":
+			err = dec.Decode(&r.list.Created)
+		case "files":
+			err = r.files(dec)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil || r.list.Truncated {
+			return err // a truncated list leaves the rest unread; closing the body drops it
+		}
+	}
+	return expectDelim(dec, '}')
+}
+
+func (r *fileListReader) files(dec *json.Decoder) error {
+	if err := expectDelim(dec, '['); err != nil {
+		return err
+	}
+	for dec.More() {
+		if r.max > 0 && len(r.list.Files) == r.max {
+			r.list.Truncated = true
+			return nil
+		}
+		var e FileListEntry
+		if err := dec.Decode(&e); err != nil {
+			return err
+		}
+		r.list.Files = append(r.list.Files, e)
+	}
+	return expectDelim(dec, ']')
+}
+
+// expectDelim reads one JSON delimiter token and checks it is want.
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("expected %q, got %v", want, t)
+	}
+	return nil
 }

@@ -86,6 +86,17 @@ func TestFileListAgainstEmulator(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"/a.txt", "/sub/b.txt"}, uris)
 
+	for max, want := range map[int]struct {
+		n         int
+		truncated bool
+	}{2: {2, true}, 3: {3, false}, 10: {3, false}} {
+		capped, err := c.Artifactory.FileList(ctx, "generic-local", "ls", client.FileListOptions{Deep: true, MaxFiles: max})
+		require.NoError(t, err)
+		assert.Len(t, capped.Files, want.n, "MaxFiles %d", max)
+		assert.Equal(t, want.truncated, capped.Truncated, "MaxFiles %d", max)
+		assert.NotEmpty(t, capped.URI, "the fields around the list are read too")
+	}
+
 	_, err = c.Artifactory.FileList(ctx, "generic-local", "ls/a.txt", client.FileListOptions{})
 	assert.Equal(t, http.StatusBadRequest, client.StatusCode(err), "%v", err)
 }

@@ -75,7 +75,12 @@ func (c *core) doJSON(ctx context.Context, req Request, out any) error {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	dec := json.NewDecoder(resp.Body)
+	decode := func() error { return dec.Decode(out) }
+	if sr, ok := out.(streamReader); ok {
+		decode = func() error { return sr.decodeFrom(dec) }
+	}
+	if err := decode(); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("%s: reading response: %w", describe(req), ctxErr)
 		}
@@ -90,6 +95,12 @@ func (c *core) doJSON(ctx context.Context, req Request, out any) error {
 			describe(req), ErrNotJSON, resp.Header.Get("Content-Type"), err)
 	}
 	return nil
+}
+
+// streamReader is an answer read token by token instead of as one value,
+// so that it need not be held whole (see fileListReader).
+type streamReader interface {
+	decodeFrom(dec *json.Decoder) error
 }
 
 // describe names a request in error messages: surface, method and path, no query.

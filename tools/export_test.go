@@ -1,0 +1,10 @@
+package tools
+
+// SetMaxComparedFiles lowers the folder-comparison bound for a test and
+// returns the function that restores it. Tests that use it must not run in
+// parallel with others that copy or move folders.
+func SetMaxComparedFiles(n int) (restore func()) {
+	old := maxComparedFiles
+	maxComparedFiles = n
+	return func() { maxComparedFiles = old }
+}
