@@ -120,6 +120,8 @@ type TransferIn struct {
 	// JFrog replaces files at the target without asking; here that takes
 	// overwrite, delete permission there, and a confirmation, as for uploads.
 	Overwrite bool `json:"overwrite,omitempty" jsonschema:"description=Replace files at the target that have other content (two-phase; needs delete permission there)"`
+
+	checked *replaced // what replacedFiles found, so a plan and its execution in one call look once
 }
 
 // TransferCallIn is a copy or move call. A real move is always two-phase; a

@@ -246,6 +246,20 @@ func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
 		assert.Contains(t, plan.Plan.Summary, "files at the target may be replaced")
 	})
 
+	t.Run("a call that needs no confirmation looks at the target once", func(t *testing.T) {
+		put("once/f.txt", "f")
+		t0 := time.Now()
+		out := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", args("once/f.txt", "once-copy/f.txt", "overwrite", true)))
+		assert.True(t, out.Done, "nothing replaced, so no plan")
+		looks := 0
+		for _, r := range h.requestsSince(t0) {
+			if r.Path == "/artifactory/api/storage/generic-local/once-copy/f.txt" {
+				looks++
+			}
+		}
+		assert.Equal(t, 1, looks, "the plan's answer is reused by the copy")
+	})
+
 	t.Run("overwrite needs delete permission on the target", func(t *testing.T) {
 		noDelete := guard.DefaultPolicy(guard.ModeWrite)
 		noDelete.Delete = []guard.Rule{{Repo: "scratch-local"}}

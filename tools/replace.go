@@ -18,19 +18,30 @@ import (
 // name (nothing replaced); an existing folder receives the source inside it.
 // Files with the same sha256 on both sides are not counted: nothing changes.
 // Files the policy does not let the agent read are counted but not named.
+// The answer is kept on in: a call that plans and then, on an accepted
+// elicitation or when nothing needs confirming, executes asks JFrog once.
 func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) (replaced, error) {
-	files, err := replacedPaths(ctx, d, in)
-	if errors.Is(err, errTooManyToCompare) {
-		return replaced{unchecked: err.Error()}, nil
+	if in.checked != nil {
+		return *in.checked, nil
 	}
-	r := replaced{count: len(files)}
+	files, err := replacedPaths(ctx, d, in)
+	var r replaced
+	switch {
+	case errors.Is(err, errTooManyToCompare):
+		in.checked = &replaced{unchecked: err.Error()}
+		return *in.checked, nil
+	case err != nil:
+		return r, err
+	}
+	r.count = len(files)
 	for _, f := range files {
 		dir, name := path.Split(f)
 		if d.Guard.CanReadItem(in.ToRepo, strings.TrimSuffix(dir, "/"), name) {
 			r.named = append(r.named, in.ToRepo+"/"+f)
 		}
 	}
-	return r, err
+	in.checked = &r
+	return r, nil
 }
 
 // replaced is what a copy or move would replace: count files, of which the
