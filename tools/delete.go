@@ -1,0 +1,71 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// DeleteIn names one file or folder to delete.
+type DeleteIn struct {
+	Repo         string `json:"repo" jsonschema:"required,minLength=1"`
+	Path         string `json:"path" jsonschema:"required,minLength=1,description=File or folder (deleted with everything under it)"`
+	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+}
+
+// Validate refuses a repository root.
+func (in *DeleteIn) Validate() error {
+	p, err := itemPathOf(in.Path, "name a file or folder; deleting a whole repository's content is not offered")
+	in.Path = p
+	return err
+}
+
+// DeleteResult reports the deletion.
+type DeleteResult struct {
+	Pending
+	Repo    string `json:"repo"`
+	Path    string `json:"path"`
+	Deleted bool   `json:"deleted"`
+}
+
+var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
+	Name:    "delete_artifact",
+	Title:   "Delete artifact",
+	Toolset: "artifacts",
+	Class:   guard.ClassDelete,
+	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Delete a file, or a folder with everything under it. Cannot be undone, so it is two-phase: the first call returns a plan " +
+		"and a confirm_token, the second call with the same arguments and the token deletes.",
+	Actions: func(in *DeleteIn) []guard.Action {
+		return []guard.Action{{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path}}
+	},
+	ErrorHints: ErrorHints{CodeNotFound: "nothing at that path: check it with get_artifact_info"},
+	Confirm:    deletePlan,
+	Handle: func(ctx context.Context, d *Deps, in *DeleteIn) (*DeleteResult, error) {
+		if err := d.Client.Artifactory.DeleteItem(ctx, in.Repo, in.Path); err != nil {
+			return nil, err
+		}
+		return &DeleteResult{Repo: in.Repo, Path: in.Path, Deleted: true}, nil
+	},
+	Summary: func(in *DeleteIn, out *DeleteResult) string {
+		return fmt.Sprintf("deleted %s/%s", out.Repo, out.Path)
+	},
+})
+
+// deletePlan describes what a delete removes, from the storage API.
+func deletePlan(ctx context.Context, d *Deps, in *DeleteIn) (*Plan, error) {
+	item, err := d.Client.Artifactory.StorageItem(ctx, in.Repo, in.Path)
+	if err != nil {
+		return nil, err
+	}
+	target := in.Repo + "/" + in.Path
+	if item.IsFolder() {
+		return &Plan{Summary: fmt.Sprintf("delete folder %s and everything under it (%d direct entries)", target, len(item.Children))}, nil
+	}
+	sha := ""
+	if item.Checksums != nil {
+		sha = ", sha256 " + item.Checksums.SHA256
+	}
+	return &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}, nil
+}

@@ -1,0 +1,110 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// PropertiesIn sets properties on an item.
+type PropertiesIn struct {
+	Repo       string     `json:"repo" jsonschema:"required,minLength=1"`
+	Path       string     `json:"path,omitempty" jsonschema:"description=File or folder; empty for the repository root"`
+	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]; replaces the values of these keys"`
+	Recursive  bool       `json:"recursive,omitempty" jsonschema:"description=Also set them on everything under a folder"`
+}
+
+// Validate checks the path and the property keys.
+func (in *PropertiesIn) Validate() error {
+	p, err := cleanItemPath(in.Path)
+	if err != nil {
+		return err
+	}
+	in.Path = p
+	if len(in.Properties) == 0 {
+		return Errorf(CodeInvalidArgument, "", "properties is empty")
+	}
+	return in.Properties.validate()
+}
+
+// PropertiesResult is the item's properties after the change.
+type PropertiesResult struct {
+	Repo       string              `json:"repo"`
+	Path       string              `json:"path"`
+	Recursive  bool                `json:"recursive"`
+	Properties map[string][]string `json:"properties" jsonschema:"description=All properties of the item after the change"`
+}
+
+var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
+	Name:        "set_artifact_properties",
+	Title:       "Set artifact properties",
+	Toolset:     "artifacts",
+	Class:       guard.ClassWrite,
+	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Set properties on a file or folder (optionally recursively). Values may contain any characters, including ; = , | and non-ASCII.",
+	Actions: func(in *PropertiesIn) []guard.Action {
+		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
+	},
+	ErrorHints: ErrorHints{CodeNotFound: "no such item: check it with get_artifact_info"},
+	Handle: func(ctx context.Context, d *Deps, in *PropertiesIn) (*PropertiesResult, error) {
+		if err := d.Client.Artifactory.SetProperties(ctx, in.Repo, in.Path, in.Properties.plain(), in.Recursive); err != nil {
+			return nil, err
+		}
+		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive)
+	},
+	Summary: func(in *PropertiesIn, out *PropertiesResult) string {
+		return fmt.Sprintf("set %d properties on %s/%s", len(in.Properties), out.Repo, out.Path)
+	},
+})
+
+// DeletePropertiesIn names property keys to remove.
+type DeletePropertiesIn struct {
+	Repo      string   `json:"repo" jsonschema:"required,minLength=1"`
+	Path      string   `json:"path,omitempty"`
+	Keys      []string `json:"keys" jsonschema:"required,minItems=1,description=Property keys to remove"`
+	Recursive bool     `json:"recursive,omitempty"`
+}
+
+// Validate checks the path.
+func (in *DeletePropertiesIn) Validate() error {
+	p, err := cleanItemPath(in.Path)
+	in.Path = p
+	return err
+}
+
+var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]{
+	Name:        "delete_artifact_properties",
+	Title:       "Delete artifact properties",
+	Toolset:     "artifacts",
+	Class:       guard.ClassWrite,
+	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Remove property keys (all their values) from a file or folder, optionally recursively.",
+	Actions: func(in *DeletePropertiesIn) []guard.Action {
+		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
+	},
+	ErrorHints: ErrorHints{CodeNotFound: "no such item: check it with get_artifact_info"},
+	Handle: func(ctx context.Context, d *Deps, in *DeletePropertiesIn) (*PropertiesResult, error) {
+		if err := d.Client.Artifactory.DeleteProperties(ctx, in.Repo, in.Path, in.Keys, in.Recursive); err != nil {
+			return nil, err
+		}
+		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive)
+	},
+	Summary: func(in *DeletePropertiesIn, out *PropertiesResult) string {
+		return fmt.Sprintf("removed %s from %s/%s", strings.Join(in.Keys, ", "), out.Repo, out.Path)
+	},
+})
+
+// readBackProperties shows the result of a change as JFrog now has it, so
+// the agent sees exactly what was stored.
+func readBackProperties(ctx context.Context, d *Deps, repo, path string, recursive bool) (*PropertiesResult, error) {
+	props, err := d.Client.Artifactory.ItemProperties(ctx, repo, path)
+	if err != nil {
+		return nil, err
+	}
+	if props == nil {
+		props = map[string][]string{}
+	}
+	return &PropertiesResult{Repo: repo, Path: path, Recursive: recursive, Properties: props}, nil
+}
