@@ -61,11 +61,10 @@ type AQLResult struct {
 }
 
 var runAQL = Define(Tool[RunAQLIn, AQLResult]{
-	Name:    "run_aql",
-	Title:   "Run AQL",
-	Toolset: "artifacts",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
+	Name:        "run_aql",
+	Title:       "Run AQL",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
 	Description: "Run an Artifactory Query Language query on the items domain. Rows come back as a table: columns once, then one array of values per row; " +
 		"values every row shares are in common. A row limit is always enforced. " +
 		"Use it for what search_artifacts cannot express (e.g. $or, $nmatch, property criteria on several keys).",

@@ -70,11 +70,10 @@ func (a *ArtifactInfo) keep(n int) {
 }
 
 var getArtifactInfo = Define(Tool[ArtifactInfoIn, ArtifactInfo]{
-	Name:    "get_artifact_info",
-	Title:   "Artifact info",
-	Toolset: "artifacts",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
+	Name:        "get_artifact_info",
+	Title:       "Artifact info",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
 	Description: "Get one item of an Artifactory repository: for a file its size, checksums, dates, download URI and properties; " +
 		"for a folder a page of its children. Empty path means the repository root.",
 	Actions: func(in *ArtifactInfoIn) []guard.Action {

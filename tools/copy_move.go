@@ -119,11 +119,10 @@ func transferSummary(verb string, out *TransferResult) string {
 const transferErrorHint = "no such source or target repository: check with get_artifact_info and list_repositories"
 
 var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
-	Name:    "copy_artifacts",
-	Title:   "Copy artifacts",
-	Toolset: "artifacts",
-	Class:   guard.ClassWrite,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Name:        "copy_artifacts",
+	Title:       "Copy artifacts",
+	Class:       guard.ClassWrite,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Copy a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true: " +
 		"call once to see what would happen, then again with dry_run false. Replacing files that have other content takes " +
 		"overwrite: true and is two-phase (a plan and a confirm_token first).",
@@ -147,11 +146,10 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 })
 
 var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
-	Name:    "move_artifacts",
-	Title:   "Move artifacts",
-	Toolset: "artifacts",
-	Class:   guard.ClassDelete,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
+	Name:        "move_artifacts",
+	Title:       "Move artifacts",
+	Class:       guard.ClassDelete,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
 	Description: "Move a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true. " +
 		"A real move is two-phase: the first call returns a plan and a confirm_token, the second call with the token moves. " +
 		"Replacing files at the target that have other content also takes overwrite: true.",

@@ -30,11 +30,10 @@ type DeleteResult struct {
 }
 
 var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
-	Name:    "delete_artifact",
-	Title:   "Delete artifact",
-	Toolset: "artifacts",
-	Class:   guard.ClassDelete,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Name:        "delete_artifact",
+	Title:       "Delete artifact",
+	Class:       guard.ClassDelete,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Delete a file, or a folder with everything under it. Cannot be undone, so it is two-phase: the first call returns a plan " +
 		"and a confirm_token, the second call with the same arguments and the token deletes.",
 	Actions: func(in *DeleteIn) []guard.Action {

@@ -46,9 +46,8 @@ type DownloadResult struct {
 var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 	Name:        "download_artifact",
 	Title:       "Download artifact",
-	Toolset:     "artifacts",
 	Class:       guard.ClassRead,
-	Hints:       ReadHints,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes}, // overwrite replaces local files
 	Description: "Download one artifact: to a local file (streamed, sha256-verified, written atomically) or, for text up to 64 KiB, inline in the result.",
 	Actions: func(in *DownloadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}

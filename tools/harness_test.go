@@ -28,16 +28,19 @@ type harness struct {
 	mcp   *mcpclient.Client
 	names []string
 	logs  *syncBuffer
+	// instructions are what initialize returned.
+	instructions string
 }
 
 type harnessOpts struct {
-	mode   guard.Mode
-	token  string // upstream token; default the emulator's admin token
-	user   string // or: act upstream as this seeded user
-	budget int
-	roots  []string      // local roots for upload/download
-	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
-	now    func() time.Time
+	mode     guard.Mode
+	toolsets []string // as an operator names them; default: all
+	token    string   // upstream token; default the emulator's admin token
+	user     string   // or: act upstream as this seeded user
+	budget   int
+	roots    []string      // local roots for upload/download
+	rules    *guard.Policy // a policy; default DefaultPolicy(mode)
+	now      func() time.Time
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 }
@@ -51,6 +54,13 @@ func (o harnessOpts) policy() guard.Policy {
 		return p
 	}
 	return guard.DefaultPolicy(o.mode)
+}
+
+func (o harnessOpts) toolsetsOrAll() []string {
+	if o.toolsets == nil {
+		return []string{"all"}
+	}
+	return o.toolsets
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -73,7 +83,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now})
+	toolsets, err := tools.EnabledToolsets(o.toolsetsOrAll())
+	require.NoError(t, err)
+	g, err := guard.New(guard.Config{Policy: o.policy(), Toolsets: toolsets, LocalRoots: roots, Audit: logger, Now: o.now})
 	require.NoError(t, err)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
 
@@ -85,13 +97,13 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	ctx := t.Context()
 	require.NoError(t, mc.Start(ctx))
-	_, err = mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
+	init, err := mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
 		ProtocolVersion: mcp.LATEST_LEGACY_PROTOCOL_VERSION,
 		ClientInfo:      mcp.Implementation{Name: "harness", Version: "0"},
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mc.Close() })
-	return &harness{emu: emu, mcp: mc, names: names, logs: logs}
+	return &harness{emu: emu, mcp: mc, names: names, logs: logs, instructions: init.Instructions}
 }
 
 // call invokes a tool and fails the test on a protocol error.

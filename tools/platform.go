@@ -41,11 +41,10 @@ type PlatformInfo struct {
 }
 
 var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
-	Name:    "get_platform_info",
-	Title:   "Platform info",
-	Toolset: "platform",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
+	Name:        "get_platform_info",
+	Title:       "Platform info",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
 	Description: "Check the JFrog Platform this server talks to: which services (Artifactory, Xray, Access) answer and their versions, " +
 		"which identity the server acts as, and the effective policy (mode, toolsets, allowed action classes). Call it first.",
 	Handle: platformInfo,

@@ -40,9 +40,8 @@ type PropertiesResult struct {
 var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 	Name:        "set_artifact_properties",
 	Title:       "Set artifact properties",
-	Toolset:     "artifacts",
 	Class:       guard.ClassWrite,
-	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Set properties on a file or folder (optionally recursively). Values may contain any characters, including ; = , | and non-ASCII.",
 	Actions: func(in *PropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
@@ -77,9 +76,8 @@ func (in *DeletePropertiesIn) Validate() error {
 var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]{
 	Name:        "delete_artifact_properties",
 	Title:       "Delete artifact properties",
-	Toolset:     "artifacts",
 	Class:       guard.ClassWrite,
-	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Remove property keys (all their values) from a file or folder, optionally recursively.",
 	Actions: func(in *DeletePropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}

@@ -34,9 +34,8 @@ type RepositoryList struct {
 var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 	Name:        "list_repositories",
 	Title:       "List repositories",
-	Toolset:     "repositories",
 	Class:       guard.ClassRead,
-	Hints:       ReadHints,
+	Annotations: ReadOnly,
 	Description: "List Artifactory repositories (key, class, package type), optionally filtered by class, package type or project. Use it to find valid repository keys.",
 	Handle: func(ctx context.Context, d *Deps, in *ListRepositoriesIn) (*RepositoryList, error) {
 		repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{

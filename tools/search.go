@@ -95,11 +95,10 @@ type SearchResult struct {
 }
 
 var searchArtifacts = Define(Tool[SearchArtifactsIn, SearchResult]{
-	Name:    "search_artifacts",
-	Title:   "Search artifacts",
-	Toolset: "artifacts",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
+	Name:        "search_artifacts",
+	Title:       "Search artifacts",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
 	Description: "Find artifacts by repository, name or path wildcards, properties, checksum (sha256/sha1/md5) or creation and modification time. " +
 		"Returns compact items and the AQL it ran; use run_aql for anything this cannot express.",
 	Actions: func(in *SearchArtifactsIn) []guard.Action {

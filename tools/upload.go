@@ -104,11 +104,10 @@ type UploadResult struct {
 }
 
 var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
-	Name:    "upload_artifact",
-	Title:   "Upload artifact",
-	Toolset: "artifacts",
-	Class:   guard.ClassWrite,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Name:        "upload_artifact",
+	Title:       "Upload artifact",
+	Class:       guard.ClassWrite,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Deploy one artifact to Artifactory from a local file, text or base64, with properties and optional build info. " +
 		"Streams files, deploys by checksum when JFrog already has the content, and verifies the stored checksums. " +
 		"An existing artifact with different content is a conflict unless overwrite is true.",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
 
 // buildGuard assembles the guard from the policy file (if any) and the
@@ -29,8 +30,13 @@ func buildGuard(cfg *config.Config, audit io.Writer) (*guard.Guard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configure local roots: %w", err)
 	}
+	toolsets, err := tools.EnabledToolsets(policy.Toolsets)
+	if err != nil {
+		return nil, err
+	}
 	return guard.New(guard.Config{
 		Policy:     policy,
+		Toolsets:   toolsets,
 		LocalRoots: roots,
 		Audit:      slog.New(slog.NewJSONHandler(audit, nil)).With("log", "audit"),
 		Secret:     []byte(os.Getenv("JFROG_MCP_SECRET")),
@@ -44,6 +50,9 @@ func loadPolicy(cfg *config.Config) (guard.Policy, error) {
 	if cfg.PolicyFile != "" {
 		set, err := guard.LoadPolicyFile(cfg.PolicyFile)
 		if err != nil {
+			return guard.Policy{}, err
+		}
+		if err := checkToolsets(set); err != nil {
 			return guard.Policy{}, err
 		}
 		if policy, err = set.Profile(cfg.Profile); err != nil {
@@ -62,6 +71,20 @@ func loadPolicy(cfg *config.Config) (guard.Policy, error) {
 		policy.Toolsets = cfg.Toolsets
 	}
 	return policy, nil
+}
+
+// checkToolsets refuses a policy file naming an unknown toolset in any
+// profile, not only in the one applied now.
+func checkToolsets(set *guard.PolicySet) error {
+	if _, err := tools.EnabledToolsets(set.Base.Toolsets); err != nil {
+		return fmt.Errorf("toolsets: %w", err)
+	}
+	for name, p := range set.Profiles {
+		if _, err := tools.EnabledToolsets(p.Toolsets); err != nil {
+			return fmt.Errorf("profile %s: toolsets: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // auditWriter opens the audit log file, or returns stderr.
@@ -85,7 +108,11 @@ func policyCheck(cfg *config.Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	g, err := guard.New(guard.Config{Policy: policy})
+	toolsets, err := tools.EnabledToolsets(policy.Toolsets)
+	if err != nil {
+		return err
+	}
+	g, err := guard.New(guard.Config{Policy: policy, Toolsets: toolsets})
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,13 @@ func TestPolicyCheck(t *testing.T) {
 	code = run(context.Background(), []string{"policy", "check", bad}, nil, io.Discard, &stderr, noEnv)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr.String(), "line 3: field wirte not found")
+
+	// The catalog knows the toolsets: a misspelt one in any profile is refused.
+	require.NoError(t, os.WriteFile(bad, []byte("mode: read-only\nprofiles:\n  ci:\n    toolsets: [artifact]\n"), 0o644))
+	stderr.Reset()
+	code = run(context.Background(), []string{"policy", "check", bad}, nil, io.Discard, &stderr, noEnv)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr.String(), `profile ci: toolsets: unknown toolset "artifact"`)
 }
 
 // The audit log gets one JSON line per decision, with secrets and artifact
