@@ -73,11 +73,11 @@ func assertNamesOnly(t *testing.T, where, text string, registered []string) {
 func TestOnlyRegisteredLeavesOutClauses(t *testing.T) {
 	reg := map[string]bool{"get_artifact_info": true}
 	for in, want := range map[string]string{
-		"no such item: check it with get_artifact_info":                       "no such item: check it with get_artifact_info",
-		"the repository does not exist; list_repositories shows the keys":     "the repository does not exist",
-		"Find files. For a precise query use run_aql. Downloads stream.":      "Find files. Downloads stream.",
-		"check it with get_artifact_info on its folder, or search_artifacts":  "check it with get_artifact_info on its folder",
-		"use a repository key exactly as list_repositories shows it":          "",
+		"no such item: check it with get_artifact_info":                      "no such item: check it with get_artifact_info",
+		"the repository does not exist; list_repositories shows the keys":    "the repository does not exist",
+		"Find files. For a precise query use run_aql. Downloads stream.":     "Find files. Downloads stream.",
+		"check it with get_artifact_info on its folder, or search_artifacts": "check it with get_artifact_info on its folder",
+		"use a repository key exactly as list_repositories shows it":         "",
 		"retry later; get_platform_info shows which services are reachable.": "retry later.",
 	} {
 		assert.Equal(t, want, onlyRegistered(in, reg), in)

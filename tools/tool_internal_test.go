@@ -39,13 +39,13 @@ func validTool() Tool[pingIn, pingOut] {
 
 func TestDefineRefusesInconsistentTools(t *testing.T) {
 	cases := map[string]func(*Tool[pingIn, pingOut]){
-		"bad name":                func(t *Tool[pingIn, pingOut]) { t.Name = "PingRepo" },
-		"no description":          func(t *Tool[pingIn, pingOut]) { t.Description = "" },
-		"unknown class":           func(t *Tool[pingIn, pingOut]) { t.Class = "fly" },
-		"missing annotation":      func(t *Tool[pingIn, pingOut]) { t.Annotations.OpenWorld = nil },
-		"read-only write tool":    func(t *Tool[pingIn, pingOut]) { t.Class = guard.ClassWrite },
-		"read-only destructive":   func(t *Tool[pingIn, pingOut]) { t.Annotations.Destructive = yes },
-		"no handler":              func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
+		"bad name":              func(t *Tool[pingIn, pingOut]) { t.Name = "PingRepo" },
+		"no description":        func(t *Tool[pingIn, pingOut]) { t.Description = "" },
+		"unknown class":         func(t *Tool[pingIn, pingOut]) { t.Class = "fly" },
+		"missing annotation":    func(t *Tool[pingIn, pingOut]) { t.Annotations.OpenWorld = nil },
+		"read-only write tool":  func(t *Tool[pingIn, pingOut]) { t.Class = guard.ClassWrite },
+		"read-only destructive": func(t *Tool[pingIn, pingOut]) { t.Annotations.Destructive = yes },
+		"no handler":            func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
 	}
 	require.NotPanics(t, func() { Define(validTool()) })
 	for name, mutate := range cases {

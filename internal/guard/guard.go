@@ -155,9 +155,9 @@ type Guard struct {
 	toolsets map[string]bool // nil: every toolset
 	// toolsetList is Config.Toolsets in its order, for Effective.
 	toolsetList []string
-	disabled map[string]bool
-	audit    *slog.Logger
-	confirm  *confirmer
+	disabled    map[string]bool
+	audit       *slog.Logger
+	confirm     *confirmer
 }
 
 // New validates cfg and builds a Guard.
