@@ -15,8 +15,8 @@ const maxAQLLimit = 1000
 
 // RunAQLIn is a raw AQL query.
 type RunAQLIn struct {
-	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}}).include(\"repo\"\\,\"path\"\\,\"name\"\\,\"size\")"`
-	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows to return; a larger .limit() in the query is lowered to it"`
+	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
+	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows; lowers a larger .limit()"`
 
 	parsed   *aql.Query
 	original string // the query before the guard scoped it
@@ -65,9 +65,8 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 	Title:       "Run AQL",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "Run an Artifactory Query Language query on the items domain. Rows come back as a table: columns once, then one array of values per row; " +
-		"values every row shares are in common. A row limit is always enforced. " +
-		"Use it for what search_artifacts cannot express (e.g. $or, $nmatch, property criteria on several keys).",
+	Description: "Run an AQL items query, for what search_artifacts cannot express ($or, $nmatch, several property keys). " +
+		"Rows are arrays of values in columns order; values all rows share are in common.",
 	Actions: func(in *RunAQLIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassRead, AQL: in.parsed}}
 	},

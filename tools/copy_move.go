@@ -12,13 +12,13 @@ import (
 // TransferIn is a copy or move of one file or folder.
 type TransferIn struct {
 	FromRepo string `json:"from_repo" jsonschema:"required,minLength=1"`
-	FromPath string `json:"from_path" jsonschema:"required,minLength=1,description=File or folder to copy or move"`
+	FromPath string `json:"from_path" jsonschema:"required,minLength=1"`
 	ToRepo   string `json:"to_repo" jsonschema:"required,minLength=1"`
-	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Target path; an existing folder receives the item inside it. Empty means the same path in to_repo"`
-	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true,description=Only report what would happen; pass false to do it"`
+	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Empty: from_path; an existing folder receives the item"`
+	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true"`
 	// JFrog replaces files at the target without asking; here that takes
 	// overwrite, delete permission there, and a confirmation, as for uploads.
-	Overwrite bool `json:"overwrite,omitempty" jsonschema:"description=Replace files at the target that have other content (two-phase; needs delete permission there)"`
+	Overwrite bool `json:"overwrite,omitempty"`
 
 	checked *replaced // what replacedFiles found, so a plan and its execution in one call look once
 }
@@ -27,7 +27,7 @@ type TransferIn struct {
 // real copy is when it overwrites.
 type TransferCallIn struct {
 	TransferIn
-	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+	ConfirmToken string `json:"confirm_token,omitempty"`
 }
 
 // Validate normalises both paths.
@@ -123,9 +123,8 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Title:       "Copy artifacts",
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Copy a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true: " +
-		"call once to see what would happen, then again with dry_run false. Replacing files that have other content takes " +
-		"overwrite: true and is two-phase (a plan and a confirm_token first).",
+	Description: "Copy a file or folder (recursively, with properties). " +
+		"A dry run unless dry_run is false; replacing other content needs overwrite and a confirmation.",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, false) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
 	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {
@@ -150,9 +149,8 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Title:       "Move artifacts",
 	Class:       guard.ClassDelete,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Move a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true. " +
-		"A real move is two-phase: the first call returns a plan and a confirm_token, the second call with the token moves. " +
-		"Replacing files at the target that have other content also takes overwrite: true.",
+	Description: "Move a file or folder (recursively, with properties). " +
+		"A dry run unless dry_run is false; a move needs a confirmation, replacing other content also overwrite.",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, true) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
 	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {

@@ -20,8 +20,8 @@ const maxInlineDownload = 64 << 10
 // DownloadIn names an artifact and where it goes.
 type DownloadIn struct {
 	Repo      string `json:"repo" jsonschema:"required,minLength=1"`
-	Path      string `json:"path" jsonschema:"required,minLength=1,description=Path of the file inside the repository"`
-	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Save to this file on the server's machine (inside the allowed local roots); without it text up to 64 KiB is returned inline"`
+	Path      string `json:"path" jsonschema:"required,minLength=1"`
+	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Save here (inside the local roots); without it text comes inline"`
 	Overwrite bool   `json:"overwrite,omitempty" jsonschema:"description=Replace an existing local file"`
 }
 
@@ -48,7 +48,7 @@ var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 	Title:       "Download artifact",
 	Class:       guard.ClassRead,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes}, // overwrite replaces local files
-	Description: "Download one artifact: to a local file (streamed, sha256-verified, written atomically) or, for text up to 64 KiB, inline in the result.",
+	Description: "Download one file: to a local file (streamed, sha256-verified, atomic) or, for text up to 64 KiB, inline.",
 	Actions: func(in *DownloadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 		if in.LocalPath != "" {

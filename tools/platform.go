@@ -45,9 +45,8 @@ var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
 	Title:       "Platform info",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "Check the JFrog Platform this server talks to: which services (Artifactory, Xray, Access) answer and their versions, " +
-		"which identity the server acts as, and the effective policy (mode, toolsets, allowed action classes). Call it first.",
-	Handle: platformInfo,
+	Description: "Which JFrog services answer, who the server acts as, and what its policy allows. Call it first.",
+	Handle:      platformInfo,
 	Summary: func(_ *PlatformInfoIn, out *PlatformInfo) string {
 		parts := make([]string, 0, len(out.Surfaces))
 		for _, s := range out.Surfaces {

@@ -11,9 +11,9 @@ import (
 // PropertiesIn sets properties on an item.
 type PropertiesIn struct {
 	Repo       string     `json:"repo" jsonschema:"required,minLength=1"`
-	Path       string     `json:"path,omitempty" jsonschema:"description=File or folder; empty for the repository root"`
-	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]; replaces the values of these keys"`
-	Recursive  bool       `json:"recursive,omitempty" jsonschema:"description=Also set them on everything under a folder"`
+	Path       string     `json:"path,omitempty" jsonschema:"description=Empty: the repository root"`
+	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]; replaces these keys' values"`
+	Recursive  bool       `json:"recursive,omitempty" jsonschema:"description=Also on everything under a folder"`
 }
 
 // Validate checks the path and the property keys.
@@ -42,7 +42,7 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 	Title:       "Set artifact properties",
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Set properties on a file or folder (optionally recursively). Values may contain any characters, including ; = , | and non-ASCII.",
+	Description: "Set properties on a file or folder, optionally recursively. Values may hold any characters (; = , | non-ASCII).",
 	Actions: func(in *PropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
@@ -62,7 +62,7 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 type DeletePropertiesIn struct {
 	Repo      string   `json:"repo" jsonschema:"required,minLength=1"`
 	Path      string   `json:"path,omitempty"`
-	Keys      []string `json:"keys" jsonschema:"required,minItems=1,description=Property keys to remove"`
+	Keys      []string `json:"keys" jsonschema:"required,minItems=1"`
 	Recursive bool     `json:"recursive,omitempty"`
 }
 
@@ -78,7 +78,7 @@ var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]
 	Title:       "Delete artifact properties",
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Remove property keys (all their values) from a file or folder, optionally recursively.",
+	Description: "Remove property keys, with all their values, from a file or folder, optionally recursively.",
 	Actions: func(in *DeletePropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},

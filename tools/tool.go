@@ -143,8 +143,9 @@ func (d *definition[In, Out]) serverTool(deps *Deps, toolset string) server.Serv
 	d = &bound
 	t := d.t
 	tool := mcp.Tool{
+		// No title: the snake_case name reads as well in a client, and a
+		// title in every tools/list costs ~30 bytes per tool (docs show it).
 		Name:            t.Name,
-		Title:           t.Title,
 		Description:     deps.say(t.Description),
 		RawInputSchema:  d.in,
 		RawOutputSchema: d.out,
