@@ -67,6 +67,7 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 	Annotations: ReadOnly,
 	Description: "Run an AQL items query, for what search_artifacts cannot express ($or, $nmatch, several property keys). " +
 		"Rows are arrays of values in columns order; values all rows share are in common.",
+	Docs: "raw AQL (items domain), parsed once, a row limit always enforced, scoped by the guard",
 	Actions: func(in *RunAQLIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassRead, AQL: in.parsed}}
 	},

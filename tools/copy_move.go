@@ -125,6 +125,7 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Copy a file or folder (recursively, with properties). " +
 		"A dry run unless dry_run is false; replacing other content needs overwrite and a confirmation.",
+	Docs:       "dry run by default; replacing files that have other content takes `overwrite: true`, delete permission on the target and a confirmation",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, false) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
 	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {
@@ -151,6 +152,7 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
 	Description: "Move a file or folder (recursively, with properties). " +
 		"A dry run unless dry_run is false; a move needs a confirmation, replacing other content also overwrite.",
+	Docs:       "dry run by default; a real move is two-phase; replacing files at the target takes `overwrite: true`",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, true) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
 	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {

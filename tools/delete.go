@@ -36,6 +36,7 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Delete a file, or a folder with everything under it. Cannot be undone: the first call returns a plan " +
 		"and a confirm_token to send back.",
+	Docs: "two-phase: a plan, then the same call with its confirm_token",
 	Actions: func(in *DeleteIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path}}
 	},

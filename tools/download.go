@@ -49,6 +49,7 @@ var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 	Class:       guard.ClassRead,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes}, // overwrite replaces local files
 	Description: "Download one file: to a local file (streamed, sha256-verified, atomic) or, for text up to 64 KiB, inline.",
+	Docs:        "to a local file (streamed, sha256-verified, atomic rename) or text up to 64 KiB inline; replacing a local file takes `overwrite: true`, so it is not annotated read-only",
 	Actions: func(in *DownloadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 		if in.LocalPath != "" {

@@ -46,6 +46,7 @@ var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
 	Description: "Which JFrog services answer, who the server acts as, and what its policy allows. Call it first.",
+	Docs:        "which services answer and their versions, who the server acts as, the effective policy",
 	Handle:      platformInfo,
 	Summary: func(_ *PlatformInfoIn, out *PlatformInfo) string {
 		parts := make([]string, 0, len(out.Surfaces))

@@ -43,6 +43,7 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Set properties on a file or folder, optionally recursively. Values may hold any characters (; = , | non-ASCII).",
+	Docs:        "optionally recursive; any characters in values",
 	Actions: func(in *PropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
@@ -79,6 +80,7 @@ var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Remove property keys, with all their values, from a file or folder, optionally recursively.",
+	Docs:        "optionally recursive; removes every value of each key",
 	Actions: func(in *DeletePropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},

@@ -37,6 +37,7 @@ var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
 	Description: "List repositories (key, class, package type), optionally filtered. Use it for valid repository keys.",
+	Docs:        "key, class, package type; filter by class, package type, project; hides what the policy does not let it read",
 	Handle: func(ctx context.Context, d *Deps, in *ListRepositoriesIn) (*RepositoryList, error) {
 		repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{
 			Type: in.Type, PackageType: in.PackageType, Project: in.Project,

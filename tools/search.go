@@ -101,6 +101,7 @@ var searchArtifacts = Define(Tool[SearchArtifactsIn, SearchResult]{
 	Annotations: ReadOnly,
 	Description: "Find files by name or path wildcards, properties, checksum or dates; returns the AQL it ran. " +
 		"For more, run_aql.",
+	Docs: "by repositories, name/path wildcards, properties, checksum (sha256/sha1/md5), created/modified window; returns the AQL it ran",
 	Actions: func(in *SearchArtifactsIn) []guard.Action {
 		// Named repositories must each be readable (a clear refusal beats a
 		// silently empty result); the query itself is then scoped.

@@ -42,9 +42,13 @@ var ReadOnly = Annotations{ReadOnly: yes, Destructive: no, Idempotent: yes, Open
 
 // Tool is one MCP tool: its metadata and a typed handler.
 type Tool[In, Out any] struct {
-	Name        string
-	Title       string
+	Name  string
+	Title string
+	// Description goes over the wire in every tools/list: say what the
+	// tool is for and when to use it, not what its schema already says.
 	Description string
+	// Docs is more for docs/tools.md and the README; it is never sent.
+	Docs string
 	// Class is the strongest JFrog action a call takes; it decides in which
 	// modes the tool is offered. Annotations are separate: they also count
 	// effects outside JFrog.
@@ -81,6 +85,10 @@ type Definition interface {
 	Description() string
 	// Title is the tool's human-readable name.
 	Title() string
+	// Docs is what the documentation says beyond the description.
+	Docs() string
+	// InputSchema is the JSON schema of the tool's arguments.
+	InputSchema() json.RawMessage
 	serverTool(d *Deps, toolset string) server.ServerTool
 	errorHints() ErrorHints
 }
@@ -130,12 +138,14 @@ type definition[In, Out any] struct {
 	say     func(string) string
 }
 
-func (d *definition[In, Out]) Name() string             { return d.t.Name }
-func (d *definition[In, Out]) Class() guard.Class       { return d.t.Class }
-func (d *definition[In, Out]) Annotations() Annotations { return d.t.Annotations }
-func (d *definition[In, Out]) Description() string      { return d.t.Description }
-func (d *definition[In, Out]) Title() string            { return d.t.Title }
-func (d *definition[In, Out]) errorHints() ErrorHints   { return d.t.ErrorHints }
+func (d *definition[In, Out]) Name() string                 { return d.t.Name }
+func (d *definition[In, Out]) Class() guard.Class           { return d.t.Class }
+func (d *definition[In, Out]) Annotations() Annotations     { return d.t.Annotations }
+func (d *definition[In, Out]) Description() string          { return d.t.Description }
+func (d *definition[In, Out]) Title() string                { return d.t.Title }
+func (d *definition[In, Out]) Docs() string                 { return d.t.Docs }
+func (d *definition[In, Out]) InputSchema() json.RawMessage { return d.in }
+func (d *definition[In, Out]) errorHints() ErrorHints       { return d.t.ErrorHints }
 
 func (d *definition[In, Out]) serverTool(deps *Deps, toolset string) server.ServerTool {
 	bound := *d

@@ -110,6 +110,7 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Deploy one file from a local file, text or base64, with properties; checksums are verified. " +
 		"Other content at the path is a conflict unless overwrite.",
+	Docs: "from a local file, text or base64; properties and build info; checksum deploy for known content; verifies JFrog's checksums; replacing other content takes `overwrite: true` and a confirmation; the same content already at the path only gets the given properties; a file that changes during the upload stores nothing",
 	Actions: func(in *UploadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 		if in.Overwrite {

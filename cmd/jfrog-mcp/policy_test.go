@@ -97,3 +97,22 @@ func TestAuditLogFile(t *testing.T) {
 	assert.NotContains(t, string(b), "forged.token")
 	assert.Contains(t, string(b), `"content_text":"[19 bytes]"`)
 }
+
+// `jfrog-mcp tools` prints the catalog docs/tools.md is generated from.
+func TestToolsCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run(context.Background(), []string{"tools", "--format", "json"}, nil, &stdout, &stderr, noEnv), stderr.String())
+	var doc struct {
+		Toolsets []struct {
+			Name string `json:"name"`
+		} `json:"toolsets"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc))
+	assert.NotEmpty(t, doc.Toolsets)
+	stdout.Reset()
+	require.Equal(t, exitOK, run(context.Background(), []string{"tools"}, nil, &stdout, &stderr, noEnv))
+	assert.True(t, strings.HasPrefix(stdout.String(), "# Tools"))
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run(context.Background(), []string{"tools", "--format", "yaml"}, nil, io.Discard, &stderr, noEnv))
+	assert.Contains(t, stderr.String(), "unknown --format")
+}

@@ -25,6 +25,7 @@ const (
 	CmdEmulator = "emulator"
 	CmdVersion  = "version"
 	CmdPolicy   = "policy"
+	CmdTools    = "tools"
 )
 
 // Config is everything a command needs to run.
@@ -55,6 +56,8 @@ type Config struct {
 	SeedFile string
 	// Warnings to log once the logger exists (e.g. a deprecated API key).
 	Warnings []string
+	// Format is how the tools command prints the catalog: markdown or json.
+	Format string
 }
 
 // UsageError means the command line or environment is wrong; the process
@@ -76,7 +79,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	var policyArg string // the FILE of "policy check FILE"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		switch args[0] {
-		case CmdStdio, CmdHTTP, CmdEmulator, CmdVersion:
+		case CmdStdio, CmdHTTP, CmdEmulator, CmdVersion, CmdTools:
 			cfg.Command, args = args[0], args[1:]
 		case CmdPolicy:
 			// jfrog-mcp policy check FILE [--profile NAME]
@@ -85,7 +88,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 			}
 			cfg.Command, policyArg, args = CmdPolicy, args[2], args[3:]
 		default:
-			return nil, &UsageError{fmt.Sprintf("unknown command %q: use stdio, http, emulator, policy or version", args[0])}
+			return nil, &UsageError{fmt.Sprintf("unknown command %q: use stdio, http, emulator, policy, tools or version", args[0])}
 		}
 	}
 	env := func(names ...string) string {
@@ -116,6 +119,8 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 		fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8081", "address to listen on")
 		fs.StringVar(&cfg.DataDir, "data", "", "directory for the emulator's blobs and state (default: a temporary directory)")
 		fs.StringVar(&cfg.SeedFile, "seed", "", "seed file (JSON); default: the demo data")
+	case CmdTools:
+		fs.StringVar(&cfg.Format, "format", "markdown", "markdown or json")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -129,7 +134,10 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	if fs.NArg() > 0 {
 		return nil, &UsageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	if cfg.Command == CmdVersion || cfg.Command == CmdEmulator || cfg.Command == CmdPolicy {
+	if cfg.Command == CmdTools && cfg.Format != "markdown" && cfg.Format != "json" {
+		return nil, &UsageError{fmt.Sprintf("unknown --format %q: use markdown or json", cfg.Format)}
+	}
+	if cfg.Command == CmdVersion || cfg.Command == CmdEmulator || cfg.Command == CmdPolicy || cfg.Command == CmdTools {
 		return cfg, nil
 	}
 
