@@ -75,3 +75,21 @@ func TestAnnotations(t *testing.T) {
 		assert.Equal(t, w, ann{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, *a.OpenWorldHint}, tool.Name)
 	}
 }
+
+// Every call's outcome is counted once, by tool and code.
+func TestOutcomesAreRecorded(t *testing.T) {
+	h := newHarness(t, harnessOpts{mode: guard.ModeReadOnly})
+	ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local"}))
+	failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "no-such-repo", "path": "x"}))
+	failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": 7}))
+	got := map[string]int64{}
+	for _, c := range h.outcomes.Snapshot() {
+		got[c.Tool+" "+string(c.Outcome)] = c.Calls
+		assert.Positive(t, c.Duration, "%s %s", c.Tool, c.Outcome)
+	}
+	assert.Equal(t, map[string]int64{
+		"get_artifact_info ok":               1,
+		"get_artifact_info not_found":        1,
+		"get_artifact_info invalid_argument": 1,
+	}, got)
+}

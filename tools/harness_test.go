@@ -30,6 +30,7 @@ type harness struct {
 	logs  *syncBuffer
 	// instructions are what initialize returned.
 	instructions string
+	outcomes     *tools.Outcomes
 }
 
 type harnessOpts struct {
@@ -87,7 +88,8 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	g, err := guard.New(guard.Config{Policy: o.policy(), Toolsets: toolsets, LocalRoots: roots, Audit: logger, Now: o.now})
 	require.NoError(t, err)
-	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
+	outcomes := &tools.Outcomes{}
+	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget, Outcomes: outcomes})
 
 	var opts []mcpclient.ClientOption
 	if o.elicit != nil {
@@ -103,7 +105,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mc.Close() })
-	return &harness{emu: emu, mcp: mc, names: names, logs: logs, instructions: init.Instructions}
+	return &harness{emu: emu, mcp: mc, names: names, logs: logs, instructions: init.Instructions, outcomes: outcomes}
 }
 
 // call invokes a tool and fails the test on a protocol error.
