@@ -139,6 +139,9 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 		out.Notes = append(out.Notes, fmt.Sprintf("%d rows outside the policy were removed", dropped))
 	}
 	out.Columns, out.Common, out.Items = tabulate(rows)
+	if len(res.Results) == 0 && out.Offset == 0 {
+		out.Hint = emptyAQLHint(ctx, d, exactRepos(q))
+	}
 	if out.Columns == nil {
 		out.Columns = []string{}
 	}
@@ -163,6 +166,21 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 		out.Range.Limit = &limit
 	}
 	return out, nil
+}
+
+// exactRepos are the repository keys a query names exactly.
+func exactRepos(q *aql.Query) []string {
+	repos, bounded := q.Repos()
+	if !bounded {
+		return nil
+	}
+	var keys []string
+	for _, r := range repos {
+		if !r.Pattern {
+			keys = append(keys, r.Key)
+		}
+	}
+	return keys
 }
 
 // includesOtherDomain reports an include of property or stat fields, which

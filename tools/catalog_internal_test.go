@@ -65,7 +65,7 @@ func TestTextsNameOnlyRegisteredTools(t *testing.T) {
 
 func assertNamesOnly(t *testing.T, where, text string, registered []string) {
 	t.Helper()
-	for _, n := range mentionedTools(text) {
+	for _, n := range newMentions(nil).tools(text) {
 		assert.Contains(t, registered, n, "%s names %s: %q", where, n, text)
 	}
 }
@@ -80,7 +80,7 @@ func TestOnlyRegisteredLeavesOutClauses(t *testing.T) {
 		"use a repository key exactly as list_repositories shows it":         "",
 		"retry later; get_platform_info shows which services are reachable.": "retry later.",
 	} {
-		assert.Equal(t, want, onlyRegistered(in, reg), in)
+		assert.Equal(t, want, newMentions(reg).onlyRegistered(in), in)
 	}
 }
 

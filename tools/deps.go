@@ -24,17 +24,17 @@ type Deps struct {
 	// Outcomes, when set, counts every call's outcome (tool, code, duration).
 	Outcomes *Outcomes
 
-	// registered is what Select chose: texts name only these tools.
-	registered map[string]bool
+	// mentions knows what Select chose: texts name only those tools.
+	mentions *mentions
 }
 
 // say returns text without the clauses that name a tool this server does
 // not register.
 func (d *Deps) say(text string) string {
-	if d.registered == nil {
+	if d.mentions == nil {
 		return text
 	}
-	return onlyRegistered(text, d.registered)
+	return d.mentions.onlyRegistered(text)
 }
 
 func (d *Deps) budget() int {
@@ -79,7 +79,8 @@ type Selection struct {
 // choice: descriptions and hints d's tools give name only chosen tools.
 func Select(d *Deps) *Selection {
 	sel := &Selection{deps: d}
-	d.registered = map[string]bool{}
+	registered := map[string]bool{}
+	d.mentions = newMentions(registered)
 	for _, ts := range catalog {
 		chosen := ts
 		chosen.Tools = nil
@@ -87,7 +88,7 @@ func Select(d *Deps) *Selection {
 			if d.Guard.Enabled(ts.Name, def.Name(), def.Class()) {
 				chosen.Tools = append(chosen.Tools, def)
 				sel.names = append(sel.names, def.Name())
-				d.registered[def.Name()] = true
+				registered[def.Name()] = true
 			}
 		}
 		if len(ts.Tools) > 0 && len(chosen.Tools) == 0 {

@@ -5,18 +5,26 @@ import (
 	"strings"
 )
 
-// toolMention matches any catalog tool's name as a word.
-var toolMention = func() *regexp.Regexp {
+// mentions finds the names of the catalog's tools in a text.
+type mentions struct {
+	re         *regexp.Regexp
+	registered map[string]bool
+}
+
+// newMentions knows every tool of the catalog and which are registered.
+// (A function, not a package variable: handlers use it through Deps, and
+// the catalog refers to the handlers.)
+func newMentions(registered map[string]bool) *mentions {
 	names := make([]string, 0, len(toolsetOf))
 	for _, d := range All() {
 		names = append(names, regexp.QuoteMeta(d.Name()))
 	}
-	return regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b`)
-}()
+	return &mentions{re: regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b`), registered: registered}
+}
 
-// mentionedTools returns the catalog tools text names.
-func mentionedTools(text string) []string {
-	return toolMention.FindAllString(text, -1)
+// tools returns the catalog tools text names.
+func (m *mentions) tools(text string) []string {
+	return m.re.FindAllString(text, -1)
 }
 
 // clauseEnd splits a text into clauses: after "; ", ". " or ", or ".
@@ -27,8 +35,8 @@ var clauseEnd = regexp.MustCompile(`(; |\. |, or )`)
 // to a tool this server does not offer. Texts are written so that each
 // clause naming another tool can go: "the repository does not exist;
 // list_repositories shows the keys" becomes "the repository does not exist".
-func onlyRegistered(text string, registered map[string]bool) string {
-	if !hasMissing(text, registered) {
+func (m *mentions) onlyRegistered(text string) string {
+	if !m.hasMissing(text) {
 		return text
 	}
 	var kept []string
@@ -40,7 +48,7 @@ func onlyRegistered(text string, registered map[string]bool) string {
 		} else {
 			rest = ""
 		}
-		if !hasMissing(clause, registered) {
+		if !m.hasMissing(clause) {
 			kept = append(kept, clause+sep)
 		}
 	}
@@ -53,9 +61,9 @@ func onlyRegistered(text string, registered map[string]bool) string {
 	return out
 }
 
-func hasMissing(text string, registered map[string]bool) bool {
-	for _, name := range mentionedTools(text) {
-		if !registered[name] {
+func (m *mentions) hasMissing(text string) bool {
+	for _, name := range m.tools(text) {
+		if !m.registered[name] {
 			return true
 		}
 	}

@@ -154,6 +154,9 @@ func searchHandler(ctx context.Context, d *Deps, in *SearchArtifactsIn) (*Search
 			return nil, err
 		}
 	}
+	if len(out.Items) == 0 && in.Offset == 0 {
+		out.Hint = emptySearchHint(ctx, d, in)
+	}
 	return out, nil
 }
 

@@ -175,3 +175,52 @@ func aqlRecords(t *testing.T, r tools.AQLResult) []map[string]any {
 	}
 	return out
 }
+
+// An empty result says why when the cause can be known: a misspelt
+// repository, a name with folders in it, an exact path where a wildcard was
+// probably meant.
+func TestEmptySearchExplainsItself(t *testing.T) {
+	cases := map[string]struct {
+		args map[string]any
+		want []string
+	}{
+		"misspelt repository": {map[string]any{"repos": []any{"generc-local"}, "name": "*.jar"},
+			[]string{`repository "generc-local" does not exist or this server's JFrog user cannot read it`, `did you mean "generic-local"?`, "list_repositories shows the keys"}},
+		"name with a folder": {map[string]any{"repos": []any{"generic-local"}, "name": "search/a/app-1.0.jar"},
+			[]string{`name "search/a/app-1.0.jar" contains '/'`, "put the folders in path"}},
+		"exact path": {map[string]any{"repos": []any{"generic-local"}, "path": "search", "name": "*.jar"},
+			[]string{`path "search" matches that one folder exactly`, `use path "search/*"`}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			seedSearchData(t, h)
+			res := ok[tools.SearchResult](t, h.call(t, "search_artifacts", c.args))
+			require.Empty(t, res.Items)
+			for _, w := range c.want {
+				assert.Contains(t, res.Hint, w)
+			}
+		})
+	}
+	t.Run("a result with rows has no such hint", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{})
+		seedSearchData(t, h)
+		res := ok[tools.SearchResult](t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generic-local"}, "path": "search/*", "name": "*.jar"}))
+		assert.NotEmpty(t, res.Items)
+		assert.Empty(t, res.Hint)
+	})
+	t.Run("without list_repositories the hint does not name it", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{toolsets: []string{"artifacts"}})
+		res := ok[tools.SearchResult](t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generc-local"}}))
+		assert.Contains(t, res.Hint, `repository "generc-local" does not exist`)
+		assert.NotContains(t, res.Hint, "list_repositories")
+	})
+}
+
+func TestEmptyAQLNamesAMissingRepository(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	res := ok[tools.AQLResult](t, h.call(t, "run_aql", map[string]any{"query": `items.find({"repo":"libs-relase-local"})`}))
+	assert.Empty(t, res.Items)
+	assert.Contains(t, res.Hint, `repository "libs-relase-local" does not exist`)
+	assert.Contains(t, res.Hint, `did you mean "libs-release-local"?`)
+}
