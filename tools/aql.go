@@ -10,9 +10,6 @@ import (
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 )
 
-// maxAQLLimit is the most rows run_aql returns in one call.
-const maxAQLLimit = 1000
-
 // RunAQLIn is a raw AQL query.
 type RunAQLIn struct {
 	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
@@ -82,7 +79,8 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 	q := in.parsed
 	limit := int64(limitOr(in.Limit, 100))
 	out := &AQLResult{}
-	if q.String() != in.original {
+	narrowed := q.String() != in.original
+	if narrowed {
 		out.Notes = append(out.Notes, "narrowed to the repositories the policy lets this server read")
 	}
 	if q.Offset != nil {
@@ -139,7 +137,8 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 		out.Notes = append(out.Notes, fmt.Sprintf("%d rows outside the policy were removed", dropped))
 	}
 	out.Columns, out.Common, out.Items = tabulate(rows)
-	if len(res.Results) == 0 && out.Offset == 0 {
+	if len(res.Results) == 0 && out.Offset == 0 && !narrowed {
+		// A narrowed query already says why it may miss rows (Notes).
 		out.Hint = emptyAQLHint(ctx, d, exactRepos(q))
 	}
 	if out.Columns == nil {

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -37,7 +38,7 @@ func emptyAQLHint(ctx context.Context, d *Deps, exactRepos []string) string {
 // this server's user: they do not exist, or it cannot read them. A failed
 // listing says nothing: the empty result stands on its own.
 func missingRepos(ctx context.Context, d *Deps, keys []string) string {
-	if len(keys) == 0 {
+	if !slices.ContainsFunc(keys, d.Guard.CanRead) {
 		return ""
 	}
 	repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{})
@@ -46,6 +47,11 @@ func missingRepos(ctx context.Context, d *Deps, keys []string) string {
 	}
 	var missing []string
 	for _, k := range keys {
+		if !d.Guard.CanRead(k) {
+			// Whether a repository the policy hides exists is not the
+			// agent's to learn, not even from a missing hint.
+			continue
+		}
 		found, closest, best := false, "", 3 // suggest only a key within two edits
 		for _, r := range repos {
 			if strings.EqualFold(r.Key, k) {
