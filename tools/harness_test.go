@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -38,6 +39,8 @@ type harnessOpts struct {
 	roots  []string      // local roots for upload/download
 	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
 	now    func() time.Time
+	// wrap, when set, wraps the emulator's handler (see emulatortest.StartWrapped).
+	wrap func(http.Handler) http.Handler
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 }
@@ -55,7 +58,7 @@ func (o harnessOpts) policy() guard.Policy {
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	emu := emulatortest.Start(t, emulator.DemoSeed())
+	emu := emulatortest.StartWrapped(t, emulator.DemoSeed(), o.wrap)
 	if o.mode == "" {
 		o.mode = guard.ModeWrite
 	}
