@@ -55,6 +55,9 @@ type Config struct {
 	SeedFile string
 	// Warnings to log once the logger exists (e.g. a deprecated API key).
 	Warnings []string
+	// JFrogCLI is set when the URL and credentials came from the JFrog CLI's
+	// configuration (no URL in flags or environment, or --server-id).
+	JFrogCLI *JFrogCLIServer
 }
 
 // UsageError means the command line or environment is wrong; the process
@@ -68,7 +71,7 @@ var ErrHelp = flag.ErrHelp
 
 // MissingURLMessage is what a user sees when nothing says where JFrog is.
 const MissingURLMessage = "no JFrog URL: set JFROG_URL (or JF_URL) and JFROG_ACCESS_TOKEN (or JFROG_USER and JFROG_PASSWORD), " +
-	"or run with --sandbox to try the built-in emulator with demo data"
+	"configure the JFrog CLI (jf c add), or run with --sandbox to try the built-in emulator with demo data"
 
 // Parse reads args (without the program name) and the environment.
 func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config, error) {
@@ -99,7 +102,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 
 	fs := flag.NewFlagSet("jfrog-mcp "+cfg.Command, flag.ContinueOnError)
 	fs.SetOutput(usage)
-	var mode, toolsets, logLevel, roots string
+	var mode, toolsets, logLevel, roots, serverID string
 	fs.StringVar(&cfg.JFrog.URL, "url", env("JFROG_URL", "JF_URL"), "JFrog Platform URL (env JFROG_URL)")
 	fs.StringVar(&mode, "mode", env("JFROG_MCP_MODE"), "read-only, write or admin (env JFROG_MCP_MODE; default read-only, write with --sandbox)")
 	fs.StringVar(&toolsets, "toolsets", env("JFROG_MCP_TOOLSETS"), "comma-separated toolsets to enable, or all (env JFROG_MCP_TOOLSETS)")
@@ -108,6 +111,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	fs.StringVar(&cfg.PolicyFile, "policy", env("JFROG_MCP_POLICY"), "policy file (YAML) (env JFROG_MCP_POLICY)")
 	fs.StringVar(&cfg.Profile, "profile", env("JFROG_MCP_PROFILE"), "profile of the policy file to apply (env JFROG_MCP_PROFILE)")
 	fs.StringVar(&cfg.AuditLog, "audit-log", env("JFROG_MCP_AUDIT_LOG"), "append guard decisions as JSON lines to this file (env JFROG_MCP_AUDIT_LOG; default stderr)")
+	fs.StringVar(&serverID, "server-id", "", "use this server of the JFrog CLI's configuration (jf c add); without a URL in flags or env, its default server is used")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "serve the built-in JFrog emulator with demo data (mode write)")
 	switch cfg.Command {
 	case CmdHTTP:
@@ -177,8 +181,27 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 		}
 		cfg.DefaultLocalRoots = []string{wd}
 	}
-	if !cfg.Sandbox && cfg.JFrog.URL == "" && cfg.JFrog.ArtifactoryURL == "" {
-		return nil, &UsageError{MissingURLMessage}
+	if !cfg.Sandbox && (serverID != "" || cfg.JFrog.URL == "" && cfg.JFrog.ArtifactoryURL == "") {
+		if serverID != "" {
+			// --server-id names the CLI's server: its URLs, not the environment's.
+			cfg.JFrog.URL, cfg.JFrog.ArtifactoryURL, cfg.JFrog.XrayURL = "", "", ""
+		}
+		cli, err := readJFrogCLIServer(getenv, serverID, &cfg.JFrog)
+		switch {
+		case errors.Is(err, errNoJFrogCLIConfig) && serverID != "":
+			return nil, &UsageError{fmt.Sprintf("--server-id %s: no JFrog CLI configuration found (looked in $JFROG_CLI_HOME_DIR or ~/.jfrog); add the server with `jf c add %s`", serverID, serverID)}
+		case errors.Is(err, errNoJFrogCLIConfig):
+			return nil, &UsageError{MissingURLMessage}
+		case err != nil:
+			return nil, &UsageError{err.Error()}
+		}
+		cfg.JFrogCLI = cli
+		if cli.Refreshable {
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("the JFrog CLI renews the access token of server %s with its refresh token; jfrog-mcp does not: once the token expires, run any jf command to renew it, or set JFROG_ACCESS_TOKEN", cli.ServerID))
+		}
+	}
+	if !cfg.Sandbox && cfg.JFrog.AccessToken == "" && cfg.JFrog.User == "" && cfg.JFrog.APIKey == "" {
+		cfg.Warnings = append(cfg.Warnings, "no JFrog credentials: requests go out anonymous, and most will be refused; set JFROG_ACCESS_TOKEN (or JFROG_USER and JFROG_PASSWORD)")
 	}
 	if cfg.Command == CmdHTTP {
 		if err := checkLoopback(cfg.Listen); err != nil {
