@@ -53,6 +53,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintln(stderr, "jfrog-mcp: policy:", err)
 			return exitUsage
 		}
+	case config.CmdDoctor:
+		if err = doctor(ctx, cfg, stdout, logger); errors.Is(err, errDoctorFailed) {
+			return exitError
+		}
 	default:
 		err = serve(ctx, cfg, stdin, stdout, stderr, logger)
 	}

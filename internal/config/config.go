@@ -25,6 +25,7 @@ const (
 	CmdEmulator = "emulator"
 	CmdVersion  = "version"
 	CmdPolicy   = "policy"
+	CmdDoctor   = "doctor"
 )
 
 // Config is everything a command needs to run.
@@ -79,7 +80,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	var policyArg string // the FILE of "policy check FILE"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		switch args[0] {
-		case CmdStdio, CmdHTTP, CmdEmulator, CmdVersion:
+		case CmdStdio, CmdHTTP, CmdEmulator, CmdVersion, CmdDoctor:
 			cfg.Command, args = args[0], args[1:]
 		case CmdPolicy:
 			// jfrog-mcp policy check FILE [--profile NAME]
@@ -88,7 +89,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 			}
 			cfg.Command, policyArg, args = CmdPolicy, args[2], args[3:]
 		default:
-			return nil, &UsageError{fmt.Sprintf("unknown command %q: use stdio, http, emulator, policy or version", args[0])}
+			return nil, &UsageError{fmt.Sprintf("unknown command %q: use stdio, http, emulator, policy, doctor or version", args[0])}
 		}
 	}
 	env := func(names ...string) string {
