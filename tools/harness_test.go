@@ -32,13 +32,15 @@ type harness struct {
 }
 
 type harnessOpts struct {
-	mode   guard.Mode
-	token  string // upstream token; default the emulator's admin token
-	user   string // or: act upstream as this seeded user
-	budget int
-	roots  []string      // local roots for upload/download
-	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
-	now    func() time.Time
+	mode  guard.Mode
+	token string // upstream token; default the emulator's admin token
+	// anonymous sends no credentials at all upstream.
+	anonymous bool
+	user      string // or: act upstream as this seeded user
+	budget    int
+	roots     []string      // local roots for upload/download
+	rules     *guard.Policy // a policy; default DefaultPolicy(mode)
+	now       func() time.Time
 	// wrap, when set, wraps the emulator's handler (see emulatortest.StartWrapped).
 	wrap func(http.Handler) http.Handler
 	// elicit, when set, makes the client support elicitation.
@@ -67,7 +69,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		require.NoError(t, err)
 		o.token = tok
 	}
-	if o.token == "" {
+	if o.token == "" && !o.anonymous {
 		o.token = emu.AdminToken
 	}
 	logs := &syncBuffer{}

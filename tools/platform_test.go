@@ -36,3 +36,15 @@ func TestGetPlatformInfoReportsUnreachableSurface(t *testing.T) {
 	assert.False(t, info.Surfaces[1].Reachable, "xray should be reported down, not fail the tool")
 	assert.NotEmpty(t, info.Surfaces[1].Error)
 }
+
+func TestGetPlatformInfoWithARefusedTokenSaysUnauthenticated(t *testing.T) {
+	for name, token := range map[string]string{"wrong token": "not-a-token", "no token": ""} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{mode: guard.ModeReadOnly, token: token, anonymous: token == ""})
+			e := failed(t, h.call(t, "get_platform_info", nil))
+			assert.Equal(t, tools.CodeUnauthenticated, e.Code)
+			assert.Contains(t, e.Hint, "JFROG_ACCESS_TOKEN")
+			assert.NotContains(t, e.Message, "unreachable")
+		})
+	}
+}
