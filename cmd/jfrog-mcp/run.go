@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 
+	"golang.org/x/term"
+
 	"github.com/jfrog-mcp/jfrog-mcp/internal/buildinfo"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
@@ -107,12 +109,10 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	return mcpserver.ServeStdio(ctx, s, stdin, stdout, logger)
 }
 
-// isTerminal reports whether r is a character device (a person at a terminal).
+// isTerminal reports whether r is a terminal (a person typing). A character
+// device is not enough: /dev/null is one, and `jfrog-mcp </dev/null` is no
+// person.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
