@@ -51,7 +51,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case config.CmdEmulator:
 		err = runEmulator(ctx, cfg, stdout, logger)
 	case config.CmdPolicy:
-		if err = policyCheck(cfg, stdout, stderr); err != nil {
+		if err = policyCheck(cfg, stdout); err != nil {
 			fmt.Fprintln(stderr, "jfrog-mcp: policy:", err)
 			return exitUsage
 		}
