@@ -27,6 +27,9 @@ const (
 
 // run is main without the process: tests call it with their own streams.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "config-snippet" {
+		return configSnippet(args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := config.Parse(args, getenv, stderr)
 	var usage *config.UsageError
 	switch {
