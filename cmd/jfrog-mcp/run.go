@@ -102,7 +102,9 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	logger.Debug("jfrog-mcp ready", "transport", cfg.Command, "mode", g.Mode(), "tools", len(names))
 
 	if cfg.Command == config.CmdHTTP {
-		return mcpserver.ServeHTTP(ctx, cfg.Listen, mcpserver.Handler(s), logger, func(a net.Addr) {
+		h := mcpserver.Handler(s, mcpserver.HTTPOptions{AllowedOrigins: cfg.AllowedOrigins, Stateless: cfg.Stateless,
+			SessionIdle: cfg.SessionIdle, BodyTimeout: cfg.BodyTimeout})
+		return mcpserver.ServeHTTP(ctx, cfg.Listen, h, logger, mcpserver.ServeOptions{IdleTimeout: cfg.IdleTimeout}, func(a net.Addr) {
 			logger.Info("listening", "mcp", "http://"+a.String()+"/mcp", "sse", "http://"+a.String()+"/sse")
 		})
 	}

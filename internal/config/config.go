@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
@@ -45,6 +46,13 @@ type Config struct {
 	LogLevel   slog.Level
 	Sandbox    bool
 	Listen     string
+	// HTTP command only: browser origins allowed besides the server's own,
+	// sessions and the bounds on connections (README "HTTP limits").
+	AllowedOrigins []string
+	Stateless      bool
+	SessionIdle    time.Duration
+	BodyTimeout    time.Duration
+	IdleTimeout    time.Duration
 	// LocalRoots are the directories upload/download may use, when a flag or
 	// env says; otherwise the policy file's, otherwise DefaultLocalRoots: the
 	// working directory for stdio (the user's own machine), none for http.
@@ -117,6 +125,18 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	switch cfg.Command {
 	case CmdHTTP:
 		fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address to listen on")
+		fs.Func("allowed-origins", "comma-separated browser origins (scheme://host[:port]) allowed besides the server's own; they get CORS headers", func(v string) error {
+			for _, o := range strings.Split(v, ",") {
+				if o = strings.TrimSpace(o); o != "" {
+					cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+				}
+			}
+			return nil
+		})
+		fs.BoolVar(&cfg.Stateless, "stateless", false, "streamable HTTP without sessions (behind a load balancer); all requests are then one caller")
+		fs.DurationVar(&cfg.SessionIdle, "session-idle", 30*time.Minute, "end a session unused this long")
+		fs.DurationVar(&cfg.BodyTimeout, "body-timeout", 30*time.Second, "most time to receive a request body")
+		fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
 	case CmdEmulator:
 		fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8081", "address to listen on")
 		fs.StringVar(&cfg.DataDir, "data", "", "directory for the emulator's blobs and state (default: a temporary directory)")
