@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	switch cfg.Command {
 	case config.CmdVersion:
-		fmt.Fprintln(stdout, "jfrog-mcp", buildinfo.Version)
+		fmt.Fprintln(stdout, "jfrog-mcp", buildinfo.Describe())
 		return exitOK
 	case config.CmdEmulator:
 		err = runEmulator(ctx, cfg, stdout, logger)
@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = serve(ctx, cfg, stdin, stdout, stderr, logger)
 	}
 	if err != nil {
-		logger.Error("jfrog-mcp stopped", "err", err)
+		fmt.Fprintln(stderr, "jfrog-mcp:", err)
 		return exitError
 	}
 	return exitOK
