@@ -21,7 +21,7 @@ func TestReservedKeysNeverReachJFrog(t *testing.T) {
 		tool string
 		args map[string]any
 	}{
-		"download api config":     {"download_artifact", map[string]any{"repo": "api", "path": "repositories/pypi-remote"}},
+		"download api config":      {"download_artifact", map[string]any{"repo": "api", "path": "repositories/pypi-remote"}},
 		"download API upper case":  {"download_artifact", map[string]any{"repo": "API", "path": "repositories/pypi-remote"}},
 		"info api":                 {"get_artifact_info", map[string]any{"repo": "api", "path": "repositories/pypi-remote"}},
 		"info global virtual repo": {"get_artifact_info", map[string]any{"repo": "repo", "path": "secret/forbidden.txt"}},
