@@ -38,6 +38,10 @@ type harnessOpts struct {
 	roots  []string      // local roots for upload/download
 	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
 	now    func() time.Time
+	// emu, when set, is shared with another harness (replicas of one
+	// server); secret signs confirmation tokens (default: random).
+	emu    *emulatortest.Server
+	secret []byte
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 }
@@ -55,7 +59,10 @@ func (o harnessOpts) policy() guard.Policy {
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	emu := emulatortest.Start(t, emulator.DemoSeed())
+	emu := o.emu
+	if emu == nil {
+		emu = emulatortest.Start(t, emulator.DemoSeed())
+	}
 	if o.mode == "" {
 		o.mode = guard.ModeWrite
 	}
@@ -73,7 +80,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now})
+	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
 	require.NoError(t, err)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
 
