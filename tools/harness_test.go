@@ -43,6 +43,10 @@ type harnessOpts struct {
 	now       func() time.Time
 	// wrap, when set, wraps the emulator's handler (see emulatortest.StartWrapped).
 	wrap func(http.Handler) http.Handler
+	// emu, when set, is shared with another harness (replicas of one
+	// server); secret signs confirmation tokens (default: random).
+	emu    *emulatortest.Server
+	secret []byte
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 }
@@ -60,7 +64,10 @@ func (o harnessOpts) policy() guard.Policy {
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	emu := emulatortest.StartWrapped(t, emulator.DemoSeed(), o.wrap)
+	emu := o.emu
+	if emu == nil {
+		emu = emulatortest.StartWrapped(t, emulator.DemoSeed(), o.wrap)
+	}
 	if o.mode == "" {
 		o.mode = guard.ModeWrite
 	}
@@ -78,7 +85,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now})
+	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
 	require.NoError(t, err)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
 

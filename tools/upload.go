@@ -374,5 +374,9 @@ func overwritePlan(ctx context.Context, d *Deps, in *UploadIn) (*Plan, error) {
 	if existing.Folder || (in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256) {
 		return nil, nil // nothing to confirm: upload refuses the folder, or changes nothing
 	}
-	return &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}, nil
+	plan := &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}
+	// The token binds the existing file (sha256 and times): a replay after
+	// the overwrite, even once the old content is back, no longer matches.
+	plan.state, err = treeState(ctx, d, in.Repo, in.Path, nil)
+	return plan, err
 }

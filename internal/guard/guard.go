@@ -302,9 +302,9 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	if a.Repo == "" {
 		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action without a repository", tool, a.Class)}
 	}
-	repo, err := NormalizeRepo(a.Repo)
-	if err != nil {
-		return &Denied{Reason: err.Error(), Hint: "use a repository key exactly as list_repositories shows it"}
+	repo, d := g.checkRepoKey(a.Repo)
+	if d != nil {
+		return d
 	}
 	p, err := NormalizePath(a.Path)
 	if err != nil {
@@ -315,6 +315,9 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			Reason: fmt.Sprintf("%s %s is outside the policy", a.Class, joinRepoPath(repo, p)),
 			Hint:   fmt.Sprintf("%s is allowed on: %s; get_platform_info shows the whole policy", a.Class, rulesText(g.policy.rules(a.Class))),
 		}
+	}
+	if d := g.decideCache(a.Class, repo, p); d != nil {
+		return d
 	}
 	a.Repo, a.Path = repo, p
 	return nil
