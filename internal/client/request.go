@@ -43,6 +43,11 @@ type Request struct {
 	// NoRetry disables retries even for an idempotent method, for a PUT whose replay
 	// after an unseen success would fail (e.g. creating a repository).
 	NoRetry bool
+	// Settled, when set, is asked before each retry whether the failed
+	// attempt's effect is already visible (a delete whose answer was lost
+	// left the item gone). If so, the request is not sent again and do
+	// returns errSettled.
+	Settled func(ctx context.Context) bool
 }
 
 // Do sends req and returns the response for a 2xx status; the caller must close its
@@ -271,6 +276,9 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 			slog.String("path", lp), slog.Int("status", apiErr.Status), slog.Duration("delay", delay))
 		if err := sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("%s: %w (while waiting to retry after: %v)", describe(r), err, apiErr)
+		}
+		if settledAfter(ctx, r) {
+			return nil, fmt.Errorf("%s: %w (after: %v)", describe(r), errSettled, apiErr)
 		}
 	}
 }
