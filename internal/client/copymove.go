@@ -63,7 +63,17 @@ func (a *Artifactory) moveOrCopy(ctx context.Context, op string, src, dst ItemRe
 	switch {
 	case err == nil:
 		return &out, nil
-	case dryRun || !answerLost(err) || ctx.Err() != nil:
+	case dryRun || ctx.Err() != nil:
+		return nil, err
+	case answerLate(ctx, err):
+		// JFrog may still be at work: only a finished change can be told
+		// apart; anything else is unknown, and a retry could do it twice.
+		res, lerr := a.transferAfterLostAnswer(ctx, op, src, dst, err)
+		if lerr != nil {
+			return nil, &LostAnswerError{Op: op, Err: err, Seen: "JFrog did not answer in time and may still be at work on it: compare the source and the target before trying again"}
+		}
+		return res, nil
+	case !answerLost(err):
 		return nil, err
 	}
 	return a.transferAfterLostAnswer(ctx, op, src, dst, err)

@@ -13,7 +13,8 @@ import (
 //
 // A delete whose answer is lost (a reset, a 5xx from a proxy) may have been done:
 // before it is sent again, and after the last attempt, the item is looked up, and
-// one that is gone is reported deleted without a second DELETE. A retried delete
+// one that is gone is reported deleted without a second DELETE (so is one gone
+// after JFrog did not answer within the header timeout). A retried delete
 // that ends in 404 (someone else deleted it between the look and the retry) is
 // also the item gone as asked; a 404 on the first attempt stays an error.
 func (a *Artifactory) DeleteItem(ctx context.Context, repo, path string) error {
@@ -32,7 +33,7 @@ func (a *Artifactory) DeleteItem(ctx context.Context, repo, path string) error {
 		return nil
 	case ok && e.Status == http.StatusNotFound && e.attempts > 1:
 		return nil
-	case answerLost(err) && ctx.Err() == nil && gone(ctx):
+	case (answerLost(err) || answerLate(ctx, err)) && ctx.Err() == nil && gone(ctx):
 		return nil
 	}
 	return err

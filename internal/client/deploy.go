@@ -103,17 +103,18 @@ func (a *Artifactory) Deploy(ctx context.Context, dr DeployRequest) (*DeployResu
 	switch {
 	case err == nil:
 		return &out, nil
-	case !answerLost(err) || ctx.Err() != nil || dr.Checksums.SHA256 == "":
+	case !(answerLost(err) || answerLate(ctx, err)) || ctx.Err() != nil || dr.Checksums.SHA256 == "":
 		return nil, err
 	}
 	return a.deployedAfterLostAnswer(ctx, dr, err)
 }
 
 // deployedAfterLostAnswer looks at the target of a deploy whose answer was
-// lost. A deploy stores content and properties together, so the sha256 sent
-// and every property sent at the target mean it was done (or that the target
-// already was exactly this, which is the same outcome). A PUT of the same
-// content is safe to repeat, so a deploy not done is retryable.
+// lost (or late). A deploy stores content and properties together, so the
+// sha256 sent and every property sent at the target mean it was done (or
+// that the target already was exactly this, which is the same outcome). A
+// PUT of the same content is safe to repeat, even while JFrog may still be
+// storing the first, so a deploy not done is retryable.
 func (a *Artifactory) deployedAfterLostAnswer(ctx context.Context, dr DeployRequest, cause error) (*DeployResult, error) {
 	lost := func(seen string) error {
 		return &LostAnswerError{Op: "deploy", Seen: seen, Checked: true, Retryable: true, Err: cause}

@@ -59,6 +59,13 @@ func answerLost(err error) bool {
 	return false
 }
 
+// answerLate reports that JFrog did not answer within the client's header
+// timeout while the caller still waits: the request was sent, and JFrog may
+// have done it, or may still be at work on it.
+func answerLate(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() == nil && IsTimeout(err)
+}
+
 // errSettled is what do returns when Request.Settled found the effect of an
 // attempt whose answer was lost: the request is not sent again.
 var errSettled = errors.New("client: the effect of the request is visible; not sent again")

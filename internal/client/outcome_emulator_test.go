@@ -200,3 +200,60 @@ func TestDeleteWhoseAnswerIsLost(t *testing.T) {
 		assert.NoError(t, err)
 	})
 }
+
+// JFrog answering after the client's header timeout is a lost answer too:
+// a change that was made is reported done; one that shows nothing is a
+// deploy safe to retry, and an unknown for a copy (JFrog may still be at it).
+func TestChangesAnsweredTooLate(t *testing.T) {
+	late := func(t *testing.T) (*emulatortest.Server, *client.Artifactory) {
+		emu := emulatortest.Start(t, emulator.DemoSeed())
+		c, err := client.New(client.Config{URL: emu.URL, AccessToken: emu.AdminToken, RetryBaseDelay: time.Millisecond,
+			Timeout: 150 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+		require.NoError(t, err)
+		putContent(t, c.Artifactory, "s/f.txt", []byte("file content"))
+		return emu, c.Artifactory
+	}
+	content := []byte("late")
+	deploy := func(a *client.Artifactory) (*client.DeployResult, error) {
+		return a.Deploy(t.Context(), client.DeployRequest{Repo: "generic-local", Path: "late/a.txt", Size: int64(len(content)),
+			Checksums: sumsOf(content), Body: bytes.NewReader(content)})
+	}
+	ref := func(p string) client.ItemRef { return client.ItemRef{Repo: "generic-local", Path: p} }
+
+	t.Run("deploy done", func(t *testing.T) {
+		emu, a := late(t)
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", AnswerAfter: 2 * time.Second, Times: 1})
+		res, err := deploy(a)
+		require.NoError(t, err)
+		assert.True(t, res.VerifiedAfterLostAnswer)
+	})
+	t.Run("deploy not done", func(t *testing.T) {
+		emu, a := late(t)
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", Latency: 2 * time.Second, Times: 1})
+		_, err := deploy(a)
+		lost := lostAnswer(t, err)
+		assert.True(t, lost.Checked)
+		assert.True(t, lost.Retryable, "a PUT of the same content is safe to repeat even if the first is still at work")
+	})
+	t.Run("copy done", func(t *testing.T) {
+		emu, a := late(t)
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", AnswerAfter: 2 * time.Second, Times: 1})
+		res, err := a.Copy(t.Context(), ref("s/f.txt"), ref("d/f.txt"), false)
+		require.NoError(t, err)
+		assert.True(t, res.VerifiedAfterLostAnswer)
+	})
+	t.Run("copy not seen: unknown, not safe to retry", func(t *testing.T) {
+		emu, a := late(t)
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", Latency: 2 * time.Second, Times: 1})
+		_, err := a.Copy(t.Context(), ref("s/f.txt"), ref("d/f.txt"), false)
+		lost := lostAnswer(t, err)
+		assert.False(t, lost.Checked)
+		assert.False(t, lost.Retryable)
+	})
+	t.Run("delete done", func(t *testing.T) {
+		emu, a := late(t)
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodDelete, PathPrefix: "/artifactory/generic-local/s/", AnswerAfter: 2 * time.Second, Times: 1})
+		require.NoError(t, a.DeleteItem(t.Context(), "generic-local", "s/f.txt"))
+		assert.Equal(t, 1, countOf(emu, http.MethodDelete, "/artifactory/generic-local/s/f.txt"))
+	})
+}

@@ -41,8 +41,8 @@ func idempotentMethod(method string) bool {
 // text (connLostTexts). TestConnectionLostForms produces each against a real
 // listener where one can.
 func isConnReset(err error) bool {
-	if err == nil {
-		return false
+	if err == nil || errors.Is(err, ErrSizeChanged) {
+		return false // the body, not the connection, ended the request
 	}
 	for _, target := range connLostErrors {
 		if errors.Is(err, target) {

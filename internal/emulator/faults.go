@@ -35,6 +35,10 @@ type FaultRule struct {
 	// before a byte of the answer is sent: the client cannot tell a lost
 	// answer from a request that never arrived.
 	LoseAnswer bool
+	// AnswerAfter handles the request normally (what it asks for is done)
+	// and holds the answer this long: a client whose header timeout is
+	// shorter gives up on a change that was made.
+	AnswerAfter time.Duration
 	// WithBody limits the rule to requests that carry a body, e.g. the
 	// upload after a checksum deploy (which has none) was refused.
 	WithBody bool
@@ -140,11 +144,23 @@ func (e *Emulator) applyFault(w *statusRecorder, r *http.Request, rule FaultRule
 		resetConn(w)
 		return true
 	case rule.LoseAnswer:
-		buf := &bufferWriter{header: http.Header{}}
-		_, rest := splitSurface(collapseSlashes(r.URL.EscapedPath()))
-		e.route(buf, r, surf, rest)
+		buf := e.handleInto(r, surf)
 		e.faults.countPerformed(r.Method, buf.statusOrOK())
 		resetConn(w)
+		return true
+	case rule.AnswerAfter > 0:
+		buf := e.handleInto(r, surf)
+		t := time.NewTimer(rule.AnswerAfter)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		for k, v := range buf.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(buf.statusOrOK())
+		_, _ = w.Write(buf.body.Bytes())
 		return true
 	case rule.TruncateBody, rule.CloseEarly:
 		e.truncated(w, r, surf, rule.CloseEarly)
@@ -198,9 +214,7 @@ func closeConn(w http.ResponseWriter, reset bool) {
 // reset, or closed cleanly when clean is set. Buffering is fine: faults are
 // for tests with small bodies.
 func (e *Emulator) truncated(w *statusRecorder, r *http.Request, surf surface, clean bool) {
-	buf := &bufferWriter{header: http.Header{}}
-	_, rest := splitSurface(collapseSlashes(r.URL.EscapedPath()))
-	e.route(buf, r, surf, rest)
+	buf := e.handleInto(r, surf)
 	for k, v := range buf.header {
 		w.Header()[k] = v
 	}
@@ -210,6 +224,15 @@ func (e *Emulator) truncated(w *statusRecorder, r *http.Request, surf surface, c
 	_, _ = w.Write(body[:len(body)/2])
 	w.Flush()
 	closeConn(w, !clean)
+}
+
+// handleInto runs the real handler with its answer kept in a buffer, so a
+// fault can do the work and then decide what of the answer is sent.
+func (e *Emulator) handleInto(r *http.Request, surf surface) *bufferWriter {
+	buf := &bufferWriter{header: http.Header{}}
+	_, rest := splitSurface(collapseSlashes(r.URL.EscapedPath()))
+	e.route(buf, r, surf, rest)
+	return buf
 }
 
 type bufferWriter struct {
