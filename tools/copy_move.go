@@ -52,13 +52,14 @@ func (in *TransferIn) dryRun() bool { return in.DryRun == nil || *in.DryRun }
 // TransferResult reports what was (or would be) copied or moved.
 type TransferResult struct {
 	Pending
-	From          string   `json:"from"`
-	To            string   `json:"to"`
-	DryRun        bool     `json:"dry_run"`
-	Done          bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
-	Messages      []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
-	Replaces      []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
-	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many files this replaces with other content"`
+	From                    string   `json:"from"`
+	To                      string   `json:"to"`
+	DryRun                  bool     `json:"dry_run"`
+	Done                    bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
+	Messages                []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
+	Replaces                []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
+	ReplacesCount           int      `json:"replaces_count,omitempty" jsonschema:"description=How many files this replaces with other content"`
+	VerifiedAfterLostAnswer bool     `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the change was then found made"`
 
 	rep replaced
 }
@@ -98,7 +99,7 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 		return nil, err
 	}
 	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun,
-		Replaces: rep.list(), ReplacesCount: rep.count, rep: rep}
+		Replaces: rep.list(), ReplacesCount: rep.count, rep: rep, VerifiedAfterLostAnswer: res.VerifiedAfterLostAnswer}
 	for _, m := range res.Messages {
 		out.Messages = append(out.Messages, m.Message)
 	}
