@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"time"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/buildinfo"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -89,6 +90,7 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	if err != nil {
 		return fmt.Errorf("configure guard: %w", err)
 	}
+	tools.RemoveStaleParts(g.Effective().LocalRoots, time.Hour, logger)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Sandbox: cfg.Sandbox, Budget: g.Limits().ResponseBytes})
 	logger.Debug("jfrog-mcp ready", "transport", cfg.Command, "mode", g.Mode(), "tools", len(names))
 
