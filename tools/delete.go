@@ -42,7 +42,7 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "nothing at that path: check it with get_artifact_info"},
 	Confirm:    deletePlan,
-	Handle: func(ctx context.Context, d *Deps, in *DeleteIn) (*DeleteResult, error) {
+	Handle: func(ctx context.Context, d *Deps, in *DeleteIn, _ *guard.Decision) (*DeleteResult, error) {
 		if err := d.Client.Artifactory.DeleteItem(ctx, in.Repo, in.Path); err != nil {
 			return nil, err
 		}
@@ -53,13 +53,18 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	},
 })
 
-// deletePlan describes what a delete removes, from the storage API.
-func deletePlan(ctx context.Context, d *Deps, in *DeleteIn) (*Plan, error) {
+// deletePlan describes what a delete removes, from the storage API, as far
+// as the decision lets the call reveal it.
+func deletePlan(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision) (*Plan, error) {
 	item, err := d.Client.Artifactory.StorageItem(ctx, in.Repo, in.Path)
 	if err != nil {
 		return nil, err
 	}
 	target := in.Repo + "/" + in.Path
+	if !dec.Reveals(in.Repo, in.Path) {
+		// Describing what is deleted would be reading it.
+		return &Plan{Summary: fmt.Sprintf("delete %s and, if it is a folder, everything under it (%s)", target, notReadable)}, nil
+	}
 	if item.IsFolder() {
 		return &Plan{Summary: fmt.Sprintf("delete folder %s and everything under it (%d direct entries)", target, len(item.Children))}, nil
 	}

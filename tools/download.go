@@ -67,7 +67,7 @@ var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 	},
 })
 
-func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, error) {
+func download(ctx context.Context, d *Deps, in *DownloadIn, _ *guard.Decision) (*DownloadResult, error) {
 	var target string
 	if in.LocalPath != "" {
 		p, err := d.Guard.ResolveLocal(in.LocalPath)

@@ -33,7 +33,9 @@ func validTool() Tool[pingIn, pingOut] {
 	return Tool[pingIn, pingOut]{
 		Name: "ping_repo", Title: "Ping", Description: "Ping.", Toolset: "platform",
 		Class: guard.ClassRead, Hints: ReadHints,
-		Handle: func(context.Context, *Deps, *pingIn) (*pingOut, error) { return &pingOut{OK: true}, nil },
+		Handle: func(context.Context, *Deps, *pingIn, *guard.Decision) (*pingOut, error) {
+			return &pingOut{OK: true}, nil
+		},
 	}
 }
 
@@ -63,7 +65,7 @@ func TestDefineRefusesNonObjectSchemas(t *testing.T) {
 	assert.Panics(t, func() {
 		Define(Tool[string, pingOut]{
 			Name: "bad_input", Title: "x", Description: "x", Toolset: "platform", Class: guard.ClassRead, Hints: ReadHints,
-			Handle: func(context.Context, *Deps, *string) (*pingOut, error) { return nil, nil },
+			Handle: func(context.Context, *Deps, *string, *guard.Decision) (*pingOut, error) { return nil, nil },
 		})
 	})
 }
