@@ -157,9 +157,9 @@ func (rv *resolver) tree(key string, depth int) {
 // decideResolved decides an action the policy allows on its key by what
 // the key really is. A local repository is what it says. A remote one is
 // also its cache. Through a virtual one, a read reads every member, a write
-// lands in the default deployment repository, and a delete removes the
-// item from the member that holds it; the action is decided there, and On
-// names it.
+// lands in the default deployment repository (or changes the item where a
+// member holds it), and a delete removes the item from the member that
+// holds it; the action is decided there, and On names it.
 func (g *Guard) decideResolved(rv *resolver, a *Action, repo, p string) *Denied {
 	info, err := rv.info(repo)
 	if err != nil {
@@ -176,8 +176,8 @@ func (g *Guard) decideResolved(rv *resolver, a *Action, repo, p string) *Denied 
 		}
 		if !g.policy.Allows(a.Class, other, p) {
 			return &Denied{
-				Reason: fmt.Sprintf("%s %s is outside the policy: a remote repository and its cache are one store, and the policy does not allow %s on %s",
-					a.Class, joinRepoPath(repo, p), a.Class, joinRepoPath(other, p)),
+				Reason: fmt.Sprintf("%s %s is outside the policy: a remote repository and its cache are one store, and the policy does not allow %s on %s at that path",
+					a.Class, joinRepoPath(repo, p), a.Class, g.visibleKey(other)),
 				Hint: "ask the operator to allow both <remote> and <remote>-cache; get_platform_info shows the policy",
 			}
 		}
@@ -202,7 +202,8 @@ func (g *Guard) decideResolved(rv *resolver, a *Action, repo, p string) *Denied 
 }
 
 // decideOnDeployment decides a write through a virtual repository where it
-// lands: the default deployment repository.
+// lands: the default deployment repository, and, when a member already
+// holds the item, that member too.
 func (g *Guard) decideOnDeployment(rv *resolver, a *Action, info *RepoInfo, repo, p string) *Denied {
 	if info.DefaultDeployment == "" {
 		return &Denied{
@@ -228,7 +229,36 @@ func (g *Guard) decideOnDeployment(rv *resolver, a *Action, info *RepoInfo, repo
 			Hint: fmt.Sprintf("%s is allowed on: %s", a.Class, rulesText(g.policy.rules(a.Class))),
 		}
 	}
+	// A write that changes an existing item (its properties) acts on the
+	// member that holds it, which may be another one: decided there too.
+	holder, err := g.holder(rv, info, p, 0)
+	if err != nil {
+		return &Denied{Reason: fmt.Sprintf("%s %s through the virtual repository %s is refused: which repository it aggregates holds that path could not be found out", a.Class, joinRepoPath(repo, p), repo)}
+	}
+	if holder != nil && !strings.EqualFold(holder.Key, ti.Key) {
+		if d := g.allowedOnHolder(a, holder, repo, p); d != nil {
+			return d
+		}
+	}
 	a.On = ti.Key
+	return nil
+}
+
+// allowedOnHolder decides an action through a virtual repository on the
+// member that holds the item.
+func (g *Guard) allowedOnHolder(a *Action, holder *RepoInfo, repo, p string) *Denied {
+	hk, _ := NormalizeRepo(holder.Key)
+	allowed := g.policy.Allows(a.Class, hk, p)
+	if holder.Class == RepoRemote {
+		allowed = allowed && g.policy.Allows(a.Class, hk+"-cache", p)
+	}
+	if !allowed {
+		return &Denied{
+			Reason: fmt.Sprintf("%s %s is outside the policy: through %s it acts on the item in %s, which the policy does not allow %s on",
+				a.Class, joinRepoPath(repo, p), repo, g.visibleKey(holder.Key), a.Class),
+			Hint: fmt.Sprintf("%s is allowed on: %s", a.Class, rulesText(g.policy.rules(a.Class))),
+		}
+	}
 	return nil
 }
 
@@ -247,17 +277,8 @@ func (g *Guard) decideOnHolder(rv *resolver, a *Action, info *RepoInfo, repo, p 
 			Hint:   "name the local repository that holds the item",
 		}
 	}
-	hk, _ := NormalizeRepo(holder.Key)
-	allowed := g.policy.Allows(a.Class, hk, p)
-	if holder.Class == RepoRemote {
-		allowed = allowed && g.policy.Allows(a.Class, hk+"-cache", p)
-	}
-	if !allowed {
-		return &Denied{
-			Reason: fmt.Sprintf("%s %s is outside the policy: through %s it removes the item from %s, which the policy does not allow %s on",
-				a.Class, joinRepoPath(repo, p), repo, g.visibleKey(holder.Key), a.Class),
-			Hint: fmt.Sprintf("%s is allowed on: %s", a.Class, rulesText(g.policy.rules(a.Class))),
-		}
+	if d := g.allowedOnHolder(a, holder, repo, p); d != nil {
+		return d
 	}
 	a.On = holder.Key
 	return nil

@@ -77,6 +77,8 @@ func platform() *fakeRepos {
 		"nested":     {Key: "nested", Class: RepoVirtual, Members: []string{"open", "mixed"}},
 		"via-remote": {Key: "via-remote", Class: RepoVirtual, Members: []string{"open-local", "up-remote"}},
 		"no-deploy":  {Key: "no-deploy", Class: RepoVirtual, Members: []string{"open-local"}},
+		// deploys into open-local, but secret-local holds b.txt.
+		"deploy-open": {Key: "deploy-open", Class: RepoVirtual, Members: []string{"secret-local", "open-local"}, DefaultDeployment: "open-local"},
 	}, items: map[string]bool{"open-local/a.txt": true, "secret-local/b.txt": true}}
 }
 
@@ -93,7 +95,7 @@ func virtualPolicy(t *testing.T) *Guard {
 		}
 		return out
 	}
-	all := rules("open-local", "up-remote", "open", "mixed", "nested", "via-remote", "no-deploy")
+	all := rules("open-local", "up-remote", "open", "mixed", "nested", "via-remote", "no-deploy", "deploy-open")
 	g, err := New(Config{Policy: Policy{Mode: ModeWrite, Read: all, Write: all, Delete: all, Promote: all}})
 	require.NoError(t, err)
 	return g
@@ -137,6 +139,13 @@ func TestVirtualWriteIsDecidedOnTheDeploymentRepository(t *testing.T) {
 	require.NotNil(t, d, "mixed deploys into secret-local")
 	assert.NotContains(t, d.Reason+d.Hint, "secret-local")
 	assert.Contains(t, d.Reason, "default deployment repository")
+
+	dec, d = decide(g, platform(), Action{Class: ClassWrite, Repo: "deploy-open", Path: "new.txt"})
+	require.Nil(t, d)
+	assert.Equal(t, "open-local", dec.Actions[0].On)
+	_, d = decide(g, platform(), Action{Class: ClassWrite, Repo: "deploy-open", Path: "b.txt"})
+	require.NotNil(t, d, "a write to b.txt (its properties) changes it in secret-local")
+	assert.NotContains(t, d.Reason+d.Hint, "secret-local")
 
 	_, d = decide(g, platform(), Action{Class: ClassWrite, Repo: "no-deploy", Path: "x.txt"})
 	require.NotNil(t, d)
