@@ -19,6 +19,9 @@ type Decision struct {
 	changed bool       // the scoped query differs from the one asked for
 	bounded bool       // the query reaches only repositories read whole
 	repos   resolution // configurations looked at while deciding
+	// rv looks up keys a result names that deciding did not need. It holds
+	// the call's context: a decision lives only as long as its call.
+	rv *resolver
 }
 
 // Query is the call's AQL as the guard scoped it: a copy, never the query
@@ -57,18 +60,16 @@ func (d *Decision) Visible(r Resource) bool {
 	if err != nil {
 		return false
 	}
-	if _, ok := d.repos[key]; ok {
-		return d.g.readable(d.repos, key, p, 0)
-	}
-	// Rows name physical repositories (AQL reports items of a virtual under
-	// the member's key); a remote's cache is read only when the remote is.
 	if !d.g.policy.Allows(ClassRead, key, p) {
-		return false
+		return false // by name alone: nothing is looked up
 	}
-	if remote := cacheKeyOf(key); remote != "" {
-		return d.g.policy.Allows(ClassRead, remote, p)
+	// What the key stands for decides, as for an action: an item shown
+	// under a virtual key may come from any member, one under a remote's
+	// cache key is the remote's. A key that cannot be looked up is hidden.
+	if _, ok := d.repos[key]; !ok && d.rv != nil {
+		d.rv.tree(key, 0)
 	}
-	return true
+	return d.g.readable(d.repos, key, p, 0)
 }
 
 // Reveals reports whether the call may describe what exists at repo/path:

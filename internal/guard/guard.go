@@ -221,6 +221,7 @@ func (g *Guard) Enabled(toolset, tool string, class Class) bool {
 func (g *Guard) Check(ctx context.Context, call Call) (*Decision, error) {
 	dec := &Decision{g: g, Actions: slices.Clone(call.Actions), repos: resolution{}}
 	rv := &resolver{ctx: ctx, r: call.Repos, cache: g.repos, seen: dec.repos}
+	dec.rv = rv
 	err := g.decide(rv, call, dec)
 	attrs := []slog.Attr{
 		slog.String("caller", call.Caller),

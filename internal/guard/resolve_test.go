@@ -28,16 +28,22 @@ func testResolver() *resolver {
 	return &resolver{ctx: context.Background(), r: allLocal{}, cache: newRepoCache(nil), seen: resolution{}}
 }
 
-// readableKey and readableRow apply a fresh decision's row filter.
+// readableKey and readableRow apply a fresh decision's row filter, on a
+// platform of local repositories.
 func readableKey(g *Guard, repo string) bool {
-	return (&Decision{g: g, repos: resolution{}}).Visible(Resource{Repo: repo, KeyOnly: true})
+	return freshDecision(g).Visible(Resource{Repo: repo, KeyOnly: true})
 }
 
 func readableRow(g *Guard, repo, path, name string) bool {
 	if repo == "" {
 		return false
 	}
-	return (&Decision{g: g, repos: resolution{}}).Visible(RowResource(repo, path, name))
+	return freshDecision(g).Visible(RowResource(repo, path, name))
+}
+
+func freshDecision(g *Guard) *Decision {
+	rv := testResolver()
+	return &Decision{g: g, repos: rv.seen, rv: rv}
 }
 
 // fakeRepos is a small platform: configurations and which items exist.
