@@ -30,7 +30,7 @@ mode: write
 repositories:
   read: [team-local, mixed, open, nodeploy, via-remote, up-remote]
   write: [team-local, mixed, open, nodeploy, drop-local]
-  delete: [team-local, mixed, open, drop-local]
+  delete: [team-local, mixed, open, drop-local, later]
 `
 
 // resolveRepos are created on top of the demo seed, in order (a virtual
@@ -44,6 +44,7 @@ var resolveRepos = []struct{ key, cfg string }{
 	{"open", `{"rclass":"virtual","packageType":"generic","repositories":["team-local"],"defaultDeploymentRepo":"team-local"}`},
 	{"nodeploy", `{"rclass":"virtual","packageType":"generic","repositories":["team-local"]}`},
 	{"via-remote", `{"rclass":"virtual","packageType":"generic","repositories":["team-local","up-remote"]}`},
+	{"later", `{"rclass":"virtual","packageType":"generic","repositories":["hidden-local","team-local"]}`},
 }
 
 // resolveItems are the files, with matrix properties; what is in

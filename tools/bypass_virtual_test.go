@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
@@ -73,6 +74,26 @@ func TestVirtualRepositoriesThatHideNothingWork(t *testing.T) {
 	dl := ok[tools.DownloadResult](t, f.h.call(t, "download_artifact", map[string]any{"repo": "open", "path": "team.txt", "local_path": "team.txt"}))
 	assert.NotEmpty(t, dl)
 	assert.FileExists(t, filepath.Join(f.root, "team.txt"))
+
+	// A delete through a virtual goes to the member that holds the item,
+	// which the guard decided on, not through the virtual again.
+	args := map[string]any{"repo": "later", "path": "team.txt"}
+	plan := ok[tools.DeleteResult](t, f.h.call(t, "delete_artifact", args))
+	require.True(t, plan.ConfirmationRequired)
+	args["confirm_token"] = plan.Plan.ConfirmToken
+	t0 := time.Now()
+	done := ok[tools.DeleteResult](t, f.h.call(t, "delete_artifact", args))
+	assert.True(t, done.Deleted)
+	assert.Equal(t, "later", done.Repo, "the result names the key asked")
+	var deletes []string
+	for _, r := range f.h.requestsSince(t0) {
+		if r.Method == "DELETE" {
+			deletes = append(deletes, r.Path)
+		}
+	}
+	assert.Equal(t, []string{"/artifactory/team-local/team.txt"}, deletes)
+	status, _ = adminDo(t, f.h, "GET", "/artifactory/api/storage/hidden-local/shared.txt", "")
+	assert.Equal(t, 200, status)
 }
 
 // TestAQLThroughVirtualKeysStaysScoped: AQL reports a virtual's items

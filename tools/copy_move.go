@@ -90,6 +90,9 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool, d
 		return nil, wouldReplace(rep)
 	}
 	src := client.ItemRef{Repo: in.FromRepo, Path: in.FromPath}
+	if on := dec.On(guard.ClassDelete, in.FromRepo, in.FromPath); move && on != "" {
+		src.Repo = on // through a virtual: from the member the guard decided on
+	}
 	dst := client.ItemRef{Repo: in.ToRepo, Path: in.ToPath}
 	op := d.Client.Artifactory.Copy
 	if move {

@@ -42,8 +42,8 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "nothing at that path: check it with get_artifact_info"},
 	Confirm:    deletePlan,
-	Handle: func(ctx context.Context, d *Deps, in *DeleteIn, _ *guard.Decision) (*DeleteResult, error) {
-		if err := d.Client.Artifactory.DeleteItem(ctx, in.Repo, in.Path); err != nil {
+	Handle: func(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision) (*DeleteResult, error) {
+		if err := d.Client.Artifactory.DeleteItem(ctx, deleteRepo(in, dec), in.Path); err != nil {
 			return nil, err
 		}
 		return &DeleteResult{Repo: in.Repo, Path: in.Path, Deleted: true}, nil
@@ -56,7 +56,7 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 // deletePlan describes what a delete removes, from the storage API, as far
 // as the decision lets the call reveal it.
 func deletePlan(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision) (*Plan, error) {
-	item, err := d.Client.Artifactory.StorageItem(ctx, in.Repo, in.Path)
+	item, err := d.Client.Artifactory.StorageItem(ctx, deleteRepo(in, dec), in.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -73,4 +73,14 @@ func deletePlan(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision)
 		sha = ", sha256 " + item.Checksums.SHA256
 	}
 	return &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}, nil
+}
+
+// deleteRepo is where the delete is sent: through a virtual repository,
+// the member the guard decided on, so that an item another member gains
+// meanwhile is not the one removed. Results still name the key asked.
+func deleteRepo(in *DeleteIn, dec *guard.Decision) string {
+	if on := dec.On(guard.ClassDelete, in.Repo, in.Path); on != "" {
+		return on
+	}
+	return in.Repo
 }

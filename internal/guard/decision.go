@@ -151,3 +151,26 @@ func RowResource(repo, path, name string) Resource {
 	}
 	return Resource{Repo: repo, Path: full}
 }
+
+// On is the repository an action of class c on repo/path was decided on
+// when repo is a virtual repository that stands for another one (the
+// member holding the item for a delete, the deployment repository for a
+// write), or "" when repo is itself where the action happens. A handler
+// that sends the request there acts on exactly what was decided, even if
+// another member gains the item in between.
+func (d *Decision) On(c Class, repo, path string) string {
+	key, err := NormalizeRepo(repo)
+	if err != nil {
+		return ""
+	}
+	p, err := NormalizePath(path)
+	if err != nil {
+		return ""
+	}
+	for _, a := range d.Actions {
+		if a.Class == c && a.Repo == key && a.Path == p {
+			return a.On
+		}
+	}
+	return ""
+}
