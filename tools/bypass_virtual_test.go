@@ -100,7 +100,6 @@ func TestVirtualRepositoriesThatHideNothingWork(t *testing.T) {
 // under the member's key, so naming an allowed virtual key must not widen
 // a query to its hidden members.
 func TestAQLThroughVirtualKeysStaysScoped(t *testing.T) {
-	f := newResolveFixture(t, nil)
 	for _, q := range []string{
 		`items.find({"repo":"mixed"})`,
 		`items.find({"repo":"mixed"}).transitive()`,
@@ -110,6 +109,7 @@ func TestAQLThroughVirtualKeysStaysScoped(t *testing.T) {
 		`items.find({"name":{"$match":"*"}}).include("name","repo","path","virtual_repos")`,
 	} {
 		t.Run(q, func(t *testing.T) {
+			f := newResolveFixture(t, nil)
 			res := f.h.call(t, "run_aql", map[string]any{"query": q, "limit": 1000})
 			if res.IsError {
 				assert.NotEqual(t, tools.CodeGuardDenied, failed(t, res).Code, "a query is narrowed, not refused")
@@ -125,6 +125,7 @@ func TestAQLThroughVirtualKeysStaysScoped(t *testing.T) {
 		})
 	}
 	t.Run("search_artifacts", func(t *testing.T) {
+		f := newResolveFixture(t, nil)
 		res := f.h.call(t, "search_artifacts", map[string]any{"name": "*", "type": "any", "limit": 500})
 		out := ok[tools.SearchResult](t, res)
 		for _, it := range out.Items {

@@ -247,3 +247,21 @@ func TestAQLThroughAVirtualKeyIsNarrowed(t *testing.T) {
 	assert.False(t, dec.Narrowed())
 	assert.True(t, strings.Contains(dec.Query().String(), "open-local"))
 }
+
+func TestRemoteCacheKeysAreTheRemotes(t *testing.T) {
+	g, err := New(Config{Policy: DefaultPolicy(ModeWrite)})
+	require.NoError(t, err)
+	dec, d := decide(g, platform(), Action{Class: ClassRead, Repo: "up-remote-cache", Path: "x"})
+	require.Nil(t, d, "a cache key has no configuration of its own; its remote is looked up")
+	assert.True(t, dec.Reveals("up-remote-cache", "x"))
+	_, d = decide(g, platform(), Action{Class: ClassRead, Repo: "nothing-cache", Path: "x"})
+	assert.NotNil(t, d, "no remote behind it")
+
+	only := Policy{Mode: ModeWrite, Read: []Rule{{Repo: "*-cache"}, {Repo: "open-local"}}, Write: []Rule{}, Delete: []Rule{}, Promote: []Rule{}}
+	g, err = New(Config{Policy: only})
+	require.NoError(t, err)
+	dec, d = decide(g, platform(), Action{Class: ClassRead, Repo: "open-local"})
+	require.Nil(t, d)
+	assert.False(t, dec.Visible(Resource{Repo: "up-remote-cache", Path: "x"}), "a cache row is the remote's, which is not readable")
+	assert.True(t, dec.Visible(Resource{Repo: "open-local", Path: "x"}))
+}
