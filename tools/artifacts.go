@@ -80,7 +80,7 @@ var getArtifactInfo = Define(Tool[ArtifactInfoIn, ArtifactInfo]{
 		return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{
-		CodeNotFound: "no such repository or path: call list_repositories for valid repository keys, then get_artifact_info on the parent folder to see what it contains",
+		CodeNotFound: "no such repository or path; get_artifact_info on the parent folder shows what it contains; list_repositories shows the valid repository keys",
 	},
 	Handle: artifactInfo,
 	Summary: func(in *ArtifactInfoIn, out *ArtifactInfo) string {
@@ -91,7 +91,7 @@ var getArtifactInfo = Define(Tool[ArtifactInfoIn, ArtifactInfo]{
 	},
 })
 
-func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn) (*ArtifactInfo, error) {
+func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn, _ *guard.Decision) (*ArtifactInfo, error) {
 	// The properties are asked for alongside the item, not after it: the
 	// agent waits for one round trip instead of two.
 	type propsResult struct {

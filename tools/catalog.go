@@ -54,14 +54,15 @@ var catalog = []Toolset{
 		},
 	},
 	{
-		Name:        "builds",
+		Name: "builds", Default: true,
 		Description: "Build info published to Artifactory",
 	},
 	{
-		Name:        "xray",
+		Name: "xray", Default: true,
 		Description: "Xray security findings and release gates",
 	},
 	{
+		// Off unless asked for: it will administer identities and tokens.
 		Name:        "access",
 		Description: "Users, groups, projects and tokens (JFrog Access)",
 	},

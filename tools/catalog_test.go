@@ -31,11 +31,17 @@ func TestArtifactsToolsetAlone(t *testing.T) {
 			assert.NotContains(t, tool.Description, name, tool.Name)
 		}
 	}
-	// A missing repository: the hint would point at list_repositories.
-	e := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "no-such-repo", "path": "x"}))
-	assert.Equal(t, tools.CodeNotFound, e.Code)
-	for _, name := range missing {
-		assert.NotContains(t, e.Hint, name)
+	// A missing repository (the guard's refusal) and a missing file (JFrog's
+	// 404): both hints would point at list_repositories.
+	denied := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "no-such-repo", "path": "x"}))
+	assert.Equal(t, tools.CodeGuardDenied, denied.Code)
+	notFound := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "no/such/file"}))
+	assert.Equal(t, tools.CodeNotFound, notFound.Code)
+	for _, e := range []tools.Error{denied, notFound} {
+		assert.NotEmpty(t, e.Hint, e.Message)
+		for _, name := range missing {
+			assert.NotContains(t, e.Hint, name)
+		}
 	}
 }
 
@@ -80,7 +86,7 @@ func TestAnnotations(t *testing.T) {
 func TestOutcomesAreRecorded(t *testing.T) {
 	h := newHarness(t, harnessOpts{mode: guard.ModeReadOnly})
 	ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local"}))
-	failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "no-such-repo", "path": "x"}))
+	failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "no/such/file"}))
 	failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": 7}))
 	got := map[string]int64{}
 	for _, c := range h.outcomes.Snapshot() {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 )
 
 // Empty results explain themselves: a search or query with no rows says the
@@ -15,11 +16,10 @@ import (
 // when there were no rows.
 
 // emptySearchHint is why search_artifacts may have found nothing, or "".
-func emptySearchHint(ctx context.Context, d *Deps, in *SearchArtifactsIn) string {
+// (A repository named in repos that does not exist is refused by the guard,
+// which says so, before the search runs.)
+func emptySearchHint(d *Deps, in *SearchArtifactsIn) string {
 	var causes []string
-	if c := missingRepos(ctx, d, in.Repos); c != "" {
-		causes = append(causes, c)
-	}
 	if strings.Contains(in.Name, "/") {
 		causes = append(causes, fmt.Sprintf("name %q contains '/': name is the file name alone; put the folders in path", in.Name))
 	}
@@ -30,15 +30,16 @@ func emptySearchHint(ctx context.Context, d *Deps, in *SearchArtifactsIn) string
 }
 
 // emptyAQLHint is why run_aql may have returned no rows, or "".
-func emptyAQLHint(ctx context.Context, d *Deps, exactRepos []string) string {
-	return d.say(missingRepos(ctx, d, exactRepos))
+func emptyAQLHint(ctx context.Context, d *Deps, dec *guard.Decision, exactRepos []string) string {
+	return d.say(missingRepos(ctx, d, dec, exactRepos))
 }
 
 // missingRepos names the repositories among keys that JFrog does not list for
 // this server's user: they do not exist, or it cannot read them. A failed
 // listing says nothing: the empty result stands on its own.
-func missingRepos(ctx context.Context, d *Deps, keys []string) string {
-	if !slices.ContainsFunc(keys, d.Guard.CanRead) {
+func missingRepos(ctx context.Context, d *Deps, dec *guard.Decision, keys []string) string {
+	canRead := func(key string) bool { return dec.Visible(guard.Resource{Repo: key, KeyOnly: true}) }
+	if !slices.ContainsFunc(keys, canRead) {
 		return ""
 	}
 	repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{})
@@ -47,7 +48,7 @@ func missingRepos(ctx context.Context, d *Deps, keys []string) string {
 	}
 	var missing []string
 	for _, k := range keys {
-		if !d.Guard.CanRead(k) {
+		if !canRead(k) {
 			// Whether a repository the policy hides exists is not the
 			// agent's to learn, not even from a missing hint.
 			continue
@@ -58,7 +59,7 @@ func missingRepos(ctx context.Context, d *Deps, keys []string) string {
 				found = true
 				break
 			}
-			if !d.Guard.CanRead(r.Key) {
+			if !canRead(r.Key) {
 				continue
 			}
 			if dist := editDistance(strings.ToLower(k), strings.ToLower(r.Key)); dist < best {

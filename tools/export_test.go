@@ -1,5 +1,7 @@
 package tools
 
+import "github.com/mark3labs/mcp-go/server"
+
 // SetMaxComparedFiles lowers the folder-comparison bound for a test and
 // returns the function that restores it. Tests that use it must not run in
 // parallel with others that copy or move folders.
@@ -7,4 +9,22 @@ func SetMaxComparedFiles(n int) (restore func()) {
 	old := maxComparedFiles
 	maxComparedFiles = n
 	return func() { maxComparedFiles = old }
+}
+
+// SetLocalHook calls hook at the named stages of uploads and downloads
+// ("upload:open", "upload:hashed", "download:created", "download:commit")
+// and returns the function that removes it.
+func SetLocalHook(hook func(stage string)) (restore func()) {
+	localHook.Store(&hook)
+	return func() { localHook.Store(nil) }
+}
+
+// RegisterExtra registers a tool only a test defines, in toolset, when the
+// guard enables it, and reports whether it did.
+func RegisterExtra(s *server.MCPServer, d *Deps, toolset string, def Definition) bool {
+	if !d.Guard.Enabled(toolset, def.Name(), def.Class()) {
+		return false
+	}
+	s.AddTools(def.serverTool(d, toolset))
+	return true
 }

@@ -184,8 +184,6 @@ func TestEmptySearchExplainsItself(t *testing.T) {
 		args map[string]any
 		want []string
 	}{
-		"misspelt repository": {map[string]any{"repos": []any{"generc-local"}, "name": "*.jar"},
-			[]string{`repository "generc-local" does not exist or this server's JFrog user cannot read it`, `did you mean "generic-local"?`, "list_repositories shows the keys"}},
 		"name with a folder": {map[string]any{"repos": []any{"generic-local"}, "name": "search/a/app-1.0.jar"},
 			[]string{`name "search/a/app-1.0.jar" contains '/'`, "put the folders in path"}},
 		"exact path": {map[string]any{"repos": []any{"generic-local"}, "path": "search", "name": "*.jar"},
@@ -209,11 +207,19 @@ func TestEmptySearchExplainsItself(t *testing.T) {
 		assert.NotEmpty(t, res.Items)
 		assert.Empty(t, res.Hint)
 	})
+	// The guard looks a named repository up before the search runs, and
+	// says so itself.
+	t.Run("misspelt repository", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{})
+		e := failed(t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generc-local"}, "name": "*.jar"}))
+		assert.Contains(t, e.Message, "repository generc-local does not exist")
+		assert.Contains(t, e.Hint, "list_repositories")
+	})
 	t.Run("without list_repositories the hint does not name it", func(t *testing.T) {
 		h := newHarness(t, harnessOpts{toolsets: []string{"artifacts"}})
-		res := ok[tools.SearchResult](t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generc-local"}}))
-		assert.Contains(t, res.Hint, `repository "generc-local" does not exist`)
-		assert.NotContains(t, res.Hint, "list_repositories")
+		e := failed(t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generc-local"}}))
+		assert.Contains(t, e.Message, "repository generc-local does not exist")
+		assert.NotContains(t, e.Hint, "list_repositories")
 	})
 }
 

@@ -1,9 +1,11 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 )
@@ -84,8 +86,14 @@ func StatusCode(err error) int {
 	return 0
 }
 
-// IsNotFound reports a 404.
+// IsNotFound reports a 404 (GetRepository also maps its historical 400 to 404).
 func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+
+// IsUnauthorized reports a 401: missing, expired or invalid credentials.
+func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
+
+// IsForbidden reports a 403: valid credentials without the needed permission.
+func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
 
 // IsChecksumMismatch reports JFrog's 409 for deployed bytes that do not match
 // the X-Checksum-* headers sent with them ("Checksum policy ... rejected the
@@ -95,6 +103,16 @@ func IsChecksumMismatch(err error) bool {
 	var api *APIError
 	return errors.As(err, &api) && api.Status == http.StatusConflict &&
 		strings.Contains(strings.ToLower(api.Message), "checksum")
+}
+
+// IsTimeout reports a context deadline or a transport timeout (such as the response
+// header timeout), which callers surface as "the JFrog server did not answer in time".
+func IsTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // retryableStatus lists the statuses worth retrying: rate limiting and gateway or

@@ -2,22 +2,14 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 )
 
 // What only tests use: kept out of the package's API (issue 12), here so the
 // tests of the client against the emulator and fakes keep their helpers.
-
-// IsUnauthorized reports a 401: missing, expired or invalid credentials.
-func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
-
-// IsForbidden reports a 403: valid credentials without the needed permission.
-func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
 
 // IsRateLimited reports a 429.
 func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
@@ -30,39 +22,11 @@ func IsRetryable(err error) bool {
 	return false
 }
 
-// IsTimeout reports a context deadline or a transport timeout (such as the response
-// header timeout), which callers surface as "the JFrog server did not answer in time".
-func IsTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
 // Ping calls GET api/system/ping and checks for the body "OK", so a proxy or login
 // page answering 200 at a wrong URL is not mistaken for Artifactory.
 func (a *Artifactory) Ping(ctx context.Context) error {
 	req := Request{Surface: SurfaceArtifactory, Method: http.MethodGet, Path: "api/system/ping"}
 	return pingText(ctx, a.c, req, "OK")
-}
-
-// GetRepository calls GET api/repositories/<key> and returns the configuration as
-// sent (its shape depends on rclass and package type). A missing key answers 400 on
-// older servers and 404 on newer ones (reference §2.11); both become a 404 APIError.
-func (a *Artifactory) GetRepository(ctx context.Context, key string) (map[string]any, error) {
-	if strings.TrimSpace(key) == "" {
-		return nil, errors.New("client: repository key is empty")
-	}
-	var out map[string]any
-	req := Request{Surface: SurfaceArtifactory, Method: http.MethodGet, Path: "api/repositories/" + escapeSegment(key)}
-	if err := a.c.doJSON(ctx, req, &out); err != nil {
-		if e, ok := AsAPIError(err); ok && e.Status == http.StatusBadRequest {
-			e.Status = http.StatusNotFound
-		}
-		return nil, err
-	}
-	return out, nil
 }
 
 // pingText sends a ping request and compares its trimmed body with want.
