@@ -368,7 +368,6 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	return nil
 }
 
-
 // Limits returns the per-call limits of the policy.
 func (g *Guard) Limits() Limits { return g.policy.Limits }
 
