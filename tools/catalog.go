@@ -39,7 +39,7 @@ var catalog = []Toolset{
 		Name: "artifacts", Default: true,
 		Description: "Files in Artifactory: find, inspect, download, upload, properties, copy, move, delete",
 		Instructions: "Find files with search_artifacts, or run_aql for what it cannot express; get_artifact_info shows one item or lists a folder. " +
-			"A call that replaces or deletes content first returns a plan and a confirm_token.",
+			"A delete_artifact, a move or an overwrite first returns a plan and a confirm_token to send back.",
 		Tools: []Definition{
 			getArtifactInfo,
 			searchArtifacts,
