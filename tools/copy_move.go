@@ -134,7 +134,9 @@ func transferSummary(verb string, out *TransferResult) string {
 	return fmt.Sprintf("%s %s to %s: done%s", verb, out.From, out.To, replacing)
 }
 
-const transferErrorHint = "no such source or target repository: check with get_artifact_info and list_repositories"
+// Both repositories were looked up before the call was decided (an unknown
+// key is refused there, by name), so JFrog's 404 is about the source path.
+const transferErrorHint = "both repositories exist; from_path does not: check it with get_artifact_info on its folder"
 
 var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Name:        "copy_artifacts",

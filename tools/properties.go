@@ -48,7 +48,7 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 	Actions: func(in *PropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
-	ErrorHints: ErrorHints{CodeNotFound: "no such item: check it with get_artifact_info"},
+	ErrorHints: ErrorHints{CodeNotFound: "the repository exists, nothing is at that path: check it with get_artifact_info on its folder"},
 	Handle: func(ctx context.Context, d *Deps, in *PropertiesIn, dec *guard.Decision) (*PropertiesResult, error) {
 		if err := d.Client.Artifactory.SetProperties(ctx, in.Repo, in.Path, in.Properties.plain(), in.Recursive); err != nil {
 			return nil, err
@@ -85,7 +85,7 @@ var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]
 	Actions: func(in *DeletePropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
-	ErrorHints: ErrorHints{CodeNotFound: "no such item: check it with get_artifact_info"},
+	ErrorHints: ErrorHints{CodeNotFound: "the repository exists, nothing is at that path: check it with get_artifact_info on its folder"},
 	Handle: func(ctx context.Context, d *Deps, in *DeletePropertiesIn, dec *guard.Decision) (*PropertiesResult, error) {
 		if err := d.Client.Artifactory.DeleteProperties(ctx, in.Repo, in.Path, in.Keys, in.Recursive); err != nil {
 			return nil, err
