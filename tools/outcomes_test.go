@@ -165,3 +165,48 @@ func TestExhaustedRetriesAreUpstreamUnavailable(t *testing.T) {
 		assert.Zero(t, h.emu.Emu.Faults().Performed(http.MethodPut))
 	})
 }
+
+// Every fault the emulator can inject on an upload, once or on every
+// attempt: the call either succeeds with the file stored whole, or fails
+// with a hint and leaves nothing under the target's name; a failure is
+// never internal and never leaves other content there.
+func TestUploadUnderEveryFault(t *testing.T) {
+	faults := map[string]emulator.FaultRule{
+		"429":                {Status: http.StatusTooManyRequests, RetryAfter: "0"},
+		"503":                {Status: http.StatusServiceUnavailable},
+		"502":                {Status: http.StatusBadGateway},
+		"reset":              {Reset: true},
+		"reset during body":  {ResetAfterBodyBytes: 512},
+		"answer lost":        {LoseAnswer: true},
+		"answer cut, reset":  {TruncateBody: true},
+		"answer cut, closed": {CloseEarly: true},
+	}
+	for name, rule := range faults {
+		for _, times := range []int{1, 0} {
+			for _, size := range []int{1 << 10, 64 << 10} {
+				t.Run(name+"/times="+strconv.Itoa(times)+"/"+strconv.Itoa(size), func(t *testing.T) {
+					dir := t.TempDir()
+					h := newHarness(t, harnessOpts{roots: []string{dir}})
+					file, sha := randomFile(t, dir, "f.bin", size)
+					r := rule
+					r.Method, r.PathPrefix, r.WithBody, r.Times = http.MethodPut, "/artifactory/generic-local/m/", true, times
+					h.emu.Emu.Faults().Inject(r)
+					res := h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "m/f.bin", "local_path": file})
+					h.emu.Emu.Faults().Clear()
+					if !res.IsError {
+						up := ok[tools.UploadResult](t, res)
+						assert.True(t, up.Verified)
+						assert.Equal(t, sha, storedSHA256(t, h, "generic-local", "m/f.bin"), "stored whole")
+						return
+					}
+					e := failed(t, res)
+					assert.Contains(t, []tools.Code{tools.CodeUpstreamUnavailable, tools.CodeRateLimited}, e.Code, e.Message)
+					assert.True(t, e.Retryable)
+					assert.NotEmpty(t, e.Hint)
+					info := h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "m/f.bin"})
+					assert.True(t, info.IsError, "a failed upload leaves nothing under the target's name")
+				})
+			}
+		}
+	}
+}
