@@ -203,3 +203,22 @@ func TestCutAnswerRetriedForAGet(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrNotJSON)
 	assert.Equal(t, int32(1), calls.Load())
 }
+
+// An AQL search (a POST that is a read) whose answer is cut off is sent
+// again with its query.
+func TestCutAQLAnswerRetried(t *testing.T) {
+	var calls atomic.Int32
+	srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			connLosses()[4].drop(t, w, r)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"results":[{"repo":"r"}],"range":{"start_pos":0,"end_pos":1,"total":1}}`)
+	})
+	res, err := newClient(t, srv.URL).Artifactory.AQL(t.Context(), `items.find({"repo":"r"})`)
+	require.NoError(t, err)
+	assert.Len(t, res.Results, 1)
+	reqs := rec.all()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, reqs[0].Body, reqs[1].Body, "the query is sent again whole")
+}
