@@ -138,8 +138,10 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		if err != nil || !rep.any() {
 			return nil, err
 		}
-		return &Plan{Summary: fmt.Sprintf("copy %s/%s to %s/%s; %s", in.FromRepo, in.FromPath, in.ToRepo, in.ToPath, rep.describe()),
-			Changes: rep.list()}, nil
+		plan := &Plan{Summary: fmt.Sprintf("copy %s/%s to %s/%s; %s", in.FromRepo, in.FromPath, in.ToRepo, in.ToPath, rep.describe()),
+			Changes: rep.list()}
+		plan.state, err = transferState(ctx, d, &in.TransferIn)
+		return plan, err
 	},
 	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
 		return transfer(ctx, d, &in.TransferIn, false, in.dryRun())
@@ -174,13 +176,27 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		if dry.rep.any() {
 			summary += "; " + dry.rep.describe()
 		}
-		return &Plan{Summary: summary, Changes: dry.Messages}, nil
+		plan := &Plan{Summary: summary, Changes: dry.Messages}
+		plan.state, err = transferState(ctx, d, &in.TransferIn)
+		return plan, err
 	},
 	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
 		return transfer(ctx, d, &in.TransferIn, true, in.dryRun())
 	},
 	Summary: func(in *TransferCallIn, out *TransferResult) string { return transferSummary("Move", out) },
 })
+
+// transferState is what a copy or move plan saw: the source and the target
+// trees, so that a token replayed after the move, or redeemed after either
+// side changed, no longer matches.
+func transferState(ctx context.Context, d *Deps, in *TransferIn) ([]string, error) {
+	src, err := treeState(ctx, d, in.FromRepo, in.FromPath, nil)
+	if err != nil {
+		return nil, err
+	}
+	dst, err := treeState(ctx, d, in.ToRepo, in.ToPath, nil)
+	return append(src, dst...), err
+}
 
 // wouldReplace refuses a copy or move that would replace files with other
 // content when overwrite was not given.

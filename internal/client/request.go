@@ -264,6 +264,7 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 			}
 		case resp.StatusCode >= 200 && resp.StatusCode <= 299:
 			c.logAttempt(ctx, r.Surface, method, lp, resp.StatusCode, elapsed, attempt, "")
+			resp.Body = drainingBody{resp.Body}
 			return resp, nil
 		default:
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
