@@ -257,3 +257,22 @@ func TestChangesAnsweredTooLate(t *testing.T) {
 		assert.Equal(t, 1, countOf(emu, http.MethodDelete, "/artifactory/generic-local/s/f.txt"))
 	})
 }
+
+// When looking fails too (JFrog gone), nothing is known: a copy is not
+// safe to send again, a deploy is (the same PUT once more).
+func TestLostAnswerWhenLookingFailsToo(t *testing.T) {
+	emu, a := faultFixture(t)
+	putContent(t, a, "s/f.txt", []byte("x"))
+	emu.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/artifactory/", Reset: true})
+	_, err := a.Copy(t.Context(), client.ItemRef{Repo: "generic-local", Path: "s/f.txt"}, client.ItemRef{Repo: "generic-local", Path: "d/f.txt"}, false)
+	lost := lostAnswer(t, err)
+	assert.False(t, lost.Checked)
+	assert.False(t, lost.Retryable)
+
+	content := []byte("y")
+	_, err = a.Deploy(t.Context(), client.DeployRequest{Repo: "generic-local", Path: "s/g.txt", Body: bytes.NewReader(content),
+		Size: int64(len(content)), Checksums: sumsOf(content)})
+	lost = lostAnswer(t, err)
+	assert.False(t, lost.Checked)
+	assert.True(t, lost.Retryable)
+}
