@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -117,13 +118,19 @@ func TestChangesWhoseAnswerIsLostAreReportedDone(t *testing.T) {
 		out := ok[tools.DeleteResult](t, h.call(t, "delete_artifact", args))
 		assert.True(t, out.Deleted)
 		assert.Equal(t, 1, h.emu.Emu.Faults().Performed(http.MethodDelete))
-		deletes := 0
-		for _, r := range h.emu.Emu.Requests() {
-			if r.Method == http.MethodDelete {
-				deletes++
+		deletes := func() int {
+			n := 0
+			for _, r := range h.emu.Emu.Requests() {
+				if r.Method == http.MethodDelete {
+					n++
+				}
 			}
+			return n
 		}
-		assert.Equal(t, 1, deletes, "no second DELETE was sent")
+		// A request whose connection the fault took over is logged when its
+		// handler returns, which can be after the call has ended.
+		require.Eventually(t, func() bool { return deletes() >= 1 }, 5*time.Second, time.Millisecond)
+		assert.Equal(t, 1, deletes(), "no second DELETE was sent")
 	})
 }
 
