@@ -84,9 +84,11 @@ func TestChangesWhoseAnswerIsLostAreReportedDone(t *testing.T) {
 		h := newHarness(t, harnessOpts{})
 		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "src/a.txt", "content_text": "a"}))
 		h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", LoseAnswer: true, Times: 1})
-		out := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", map[string]any{
-			"from_repo": "generic-local", "from_path": "src", "to_repo": "generic-local", "to_path": "copy", "dry_run": false}))
+		res := h.call(t, "copy_artifacts", map[string]any{
+			"from_repo": "generic-local", "from_path": "src", "to_repo": "generic-local", "to_path": "copy", "dry_run": false})
+		out := ok[tools.TransferResult](t, res)
 		assert.True(t, out.Done)
+		assert.Contains(t, text(res), "answer was lost")
 		assert.True(t, out.VerifiedAfterLostAnswer)
 		assert.Equal(t, 1, h.emu.Emu.Faults().Performed(http.MethodPost))
 		ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "copy/a.txt"}))

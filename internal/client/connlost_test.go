@@ -77,6 +77,17 @@ func connLosses() []connLoss {
 	}
 }
 
+// lossNamed returns the connLoss called name.
+func lossNamed(t *testing.T, name string) connLoss {
+	for _, l := range connLosses() {
+		if l.name == name {
+			return l
+		}
+	}
+	t.Fatalf("no connection loss %q", name)
+	return connLoss{}
+}
+
 // Every way a listener drops an idempotent request is retried, for bodies
 // small enough to sit in the socket buffers and large enough to be cut while
 // they are written; the retry sends the whole body again.
@@ -188,9 +199,10 @@ func TestConnectionLostForms(t *testing.T) {
 // filled in does not survive into the retry's result.
 func TestCutAnswerRetriedForAGet(t *testing.T) {
 	var calls atomic.Int32
+	cut := lossNamed(t, "close during the answer")
 	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
-			connLosses()[5].drop(t, w, r)
+			cut.drop(t, w, r)
 			return
 		}
 		writeJSON(w, http.StatusOK, `{"b":2}`)
@@ -213,9 +225,10 @@ func TestCutAnswerRetriedForAGet(t *testing.T) {
 // again with its query.
 func TestCutAQLAnswerRetried(t *testing.T) {
 	var calls atomic.Int32
+	cut := lossNamed(t, "reset during the answer")
 	srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
-			connLosses()[4].drop(t, w, r)
+			cut.drop(t, w, r)
 			return
 		}
 		writeJSON(w, http.StatusOK, `{"results":[{"repo":"r"}],"range":{"start_pos":0,"end_pos":1,"total":1}}`)
