@@ -45,8 +45,8 @@ type Request struct {
 	NoRetry bool
 	// Settled, when set, is asked before each retry whether the failed
 	// attempt's effect is already visible (a delete whose answer was lost
-	// left the item gone). If so, the request is not sent again and do
-	// returns errSettled.
+	// left the item gone). If so, the request is not sent again and Do
+	// returns an error wrapping ErrSettled.
 	Settled func(ctx context.Context) bool
 }
 
@@ -288,7 +288,7 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 			return nil, fmt.Errorf("%s: %w (while waiting to retry after: %v)", describe(r), err, apiErr)
 		}
 		if settledAfter(ctx, r) {
-			return nil, fmt.Errorf("%s: %w (after: %v)", describe(r), errSettled, apiErr)
+			return nil, fmt.Errorf("%s: %w (after: %v)", describe(r), ErrSettled, apiErr)
 		}
 	}
 }
