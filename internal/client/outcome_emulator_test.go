@@ -215,10 +215,12 @@ func TestDeleteWhoseAnswerIsLost(t *testing.T) {
 // a change that was made is reported done; one that shows nothing is a
 // deploy safe to retry, and an unknown for a copy (JFrog may still be at it).
 func TestChangesAnsweredTooLate(t *testing.T) {
+	// The header timeout is short against the hold, long against a loopback
+	// answer on a loaded machine (every request of these subtests has it).
 	late := func(t *testing.T) (*emulatortest.Server, *client.Artifactory) {
 		emu := emulatortest.Start(t, emulator.DemoSeed())
 		c, err := client.New(client.Config{URL: emu.URL, AccessToken: emu.AdminToken, RetryBaseDelay: time.Millisecond,
-			Timeout: 150 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+			Timeout: 400 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 		require.NoError(t, err)
 		putContent(t, c.Artifactory, "s/f.txt", []byte("file content"))
 		return emu, c.Artifactory
@@ -232,14 +234,14 @@ func TestChangesAnsweredTooLate(t *testing.T) {
 
 	t.Run("deploy done", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", AnswerAfter: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", AnswerAfter: 2500 * time.Millisecond, Times: 1})
 		res, err := deploy(a)
 		require.NoError(t, err)
 		assert.True(t, res.VerifiedAfterLostAnswer)
 	})
 	t.Run("deploy not done", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", Latency: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", Latency: 2500 * time.Millisecond, Times: 1})
 		_, err := deploy(a)
 		lost := lostAnswer(t, err)
 		assert.True(t, lost.Checked)
@@ -247,14 +249,14 @@ func TestChangesAnsweredTooLate(t *testing.T) {
 	})
 	t.Run("copy done", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", AnswerAfter: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", AnswerAfter: 2500 * time.Millisecond, Times: 1})
 		res, err := a.Copy(t.Context(), ref("s/f.txt"), ref("d/f.txt"), false)
 		require.NoError(t, err)
 		assert.True(t, res.VerifiedAfterLostAnswer)
 	})
 	t.Run("copy not seen: unknown, not safe to retry", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", Latency: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", Latency: 2500 * time.Millisecond, Times: 1})
 		_, err := a.Copy(t.Context(), ref("s/f.txt"), ref("d/f.txt"), false)
 		lost := lostAnswer(t, err)
 		assert.False(t, lost.Checked)
@@ -262,7 +264,7 @@ func TestChangesAnsweredTooLate(t *testing.T) {
 	})
 	t.Run("delete done", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodDelete, PathPrefix: "/artifactory/generic-local/s/", AnswerAfter: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodDelete, PathPrefix: "/artifactory/generic-local/s/", AnswerAfter: 2500 * time.Millisecond, Times: 1})
 		require.NoError(t, a.DeleteItem(t.Context(), "generic-local", "s/f.txt"))
 		requestsAre(t, emu, http.MethodDelete, "/artifactory/generic-local/s/f.txt", 1, "no second DELETE was sent")
 	})
