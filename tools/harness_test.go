@@ -35,8 +35,9 @@ type harnessOpts struct {
 	token  string // upstream token; default the emulator's admin token
 	user   string // or: act upstream as this seeded user
 	budget int
-	roots  []string      // local roots for upload/download
-	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
+	roots  []string        // local roots for upload/download
+	own    []guard.OwnFile // the server's own files (policy, audit log)
+	rules  *guard.Policy   // a policy; default DefaultPolicy(mode)
 	now    func() time.Time
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
@@ -73,7 +74,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now})
+	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, OwnFiles: o.own, Audit: logger, Now: o.now})
 	require.NoError(t, err)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
 
