@@ -267,3 +267,21 @@ func TestBypassLocalOwnFiles(t *testing.T) {
 		unchanged(t, fx)
 	})
 }
+
+// Without overwrite, a file that appears at the target during the download
+// is kept: the rename into place never replaces it.
+func TestDownloadKeepsAFileThatAppearedMidway(t *testing.T) {
+	f := newLocalFixture(t, 64<<10)
+	h := newHarness(t, harnessOpts{roots: []string{f.root}})
+	ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "dl/app.bin", "local_path": "build.bin"}))
+	target := filepath.Join(f.root, "app.bin")
+	appeared := onStage(t, "download:commit", func() error { return os.WriteFile(target, []byte("someone else's"), 0o600) })
+	e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/app.bin", "local_path": "app.bin"}))
+	require.NoError(t, *appeared)
+	assert.Equal(t, tools.CodeConflict, e.Code, "%+v", e)
+	assert.Contains(t, e.Message, "appeared during the download")
+	b, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "someone else's", string(b))
+	assert.Empty(t, partFiles(t, f.root))
+}
