@@ -28,32 +28,7 @@ func TestOwnFilesAndLeftoversOfTheServe(t *testing.T) {
 	old := time.Now().Add(-2 * time.Hour)
 	require.NoError(t, os.Chtimes(stale, old, old))
 
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"stdio", "--sandbox", "--policy", policy, "--audit-log", auditFile, "--local-roots", dir}, inR, outW, io.Discard, noEnv)
-	}()
-	defer func() {
-		cancel()
-		_ = inW.Close()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Error("server did not stop")
-		}
-	}()
-	replies := bufio.NewReader(outR)
-	send := func(line string) string {
-		_, err := io.WriteString(inW, line+"\n")
-		require.NoError(t, err)
-		reply, err := replies.ReadString('\n')
-		require.NoError(t, err)
-		return reply
-	}
-	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`)
-	_, _ = io.WriteString(inW, `{"jsonrpc":"2.0","method":"notifications/initialized"}`+"\n")
+	send := stdioSession(t, "stdio", "--sandbox", "--policy", policy, "--audit-log", auditFile, "--local-roots", dir)
 	reply := send(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"upload_artifact","arguments":{"repo":"generic-local","path":"own/p.yaml","content_text":"mode: admin\n"}}}`)
 	require.Contains(t, reply, `"verified":true`)
 	for i, local := range []string{"policy.yaml", "audit.jsonl"} {
@@ -72,4 +47,36 @@ func TestOwnFilesAndLeftoversOfTheServe(t *testing.T) {
 	assert.NotContains(t, string(b), "mode: admin")
 	_, err = os.Lstat(stale)
 	assert.ErrorIs(t, err, os.ErrNotExist, "removed at start")
+}
+
+// stdioSession serves args over stdio in-process, initialised, and returns a
+// function that sends one line and returns the reply; the server stops when
+// the test ends.
+func stdioSession(t *testing.T, args ...string) (send func(line string) string) {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, inR, outW, io.Discard, noEnv) }()
+	t.Cleanup(func() {
+		cancel()
+		_ = inW.Close()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("server did not stop")
+		}
+	})
+	replies := bufio.NewReader(outR)
+	send = func(line string) string {
+		_, err := io.WriteString(inW, line+"\n")
+		require.NoError(t, err)
+		reply, err := replies.ReadString('\n')
+		require.NoError(t, err)
+		return reply
+	}
+	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`)
+	_, _ = io.WriteString(inW, `{"jsonrpc":"2.0","method":"notifications/initialized"}`+"\n")
+	return send
 }
