@@ -197,12 +197,7 @@ func TestRemoveStalePartsAtStart(t *testing.T) {
 	require.NoError(t, os.Symlink(outside, filepath.Join(root, "link")))
 	if localfs.Locks {
 		locked := mk(root, ".live.bin"+tag, old) // a stalled download still holds it
-		f, err := os.Open(locked)
-		require.NoError(t, err)
-		defer f.Close()
-		got, err := localfs.TryLock(f)
-		require.NoError(t, err)
-		require.True(t, got)
+		holdLock(t, locked)
 		kept = append(kept, locked)
 	}
 
@@ -233,16 +228,22 @@ func TestDownloadKeepsTheLockedPartFileOfARunningDownload(t *testing.T) {
 	for _, p := range []string{live, dead} {
 		require.NoError(t, os.WriteFile(p, []byte("partial"), 0o600))
 	}
-	f, err := os.Open(live)
-	require.NoError(t, err)
-	defer f.Close()
-	got, err := localfs.TryLock(f)
-	require.NoError(t, err)
-	require.True(t, got)
+	holdLock(t, live)
 
 	ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "p/small.txt", "local_path": "small.txt"}))
 	_, err = os.Lstat(dead)
 	assert.ErrorIs(t, err, os.ErrNotExist, "an unlocked leftover is removed")
 	_, err = os.Lstat(live)
 	assert.NoError(t, err, "a locked part file is a download in progress")
+}
+
+// holdLock locks p as a running download does, until the test ends.
+func holdLock(t *testing.T, p string) {
+	t.Helper()
+	f, err := os.Open(p)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = f.Close() })
+	got, err := localfs.TryLock(f)
+	require.NoError(t, err)
+	require.True(t, got)
 }
