@@ -54,11 +54,17 @@ func TestOwnFilesAndLeftoversOfTheServe(t *testing.T) {
 // the test ends.
 func stdioSession(t *testing.T, args ...string) (send func(line string) string) {
 	t.Helper()
+	return stdioSessionEnv(t, noEnv, args...)
+}
+
+// stdioSessionEnv is stdioSession with an environment.
+func stdioSessionEnv(t *testing.T, getenv func(string) string, args ...string) (send func(line string) string) {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, args, inR, outW, io.Discard, noEnv) }()
+	go func() { done <- run(ctx, args, inR, outW, io.Discard, getenv) }()
 	t.Cleanup(func() {
 		cancel()
 		_ = inW.Close()
@@ -79,4 +85,32 @@ func stdioSession(t *testing.T, args ...string) (send func(line string) string) 
 	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`)
 	_, _ = io.WriteString(inW, `{"jsonrpc":"2.0","method":"notifications/initialized"}`+"\n")
 	return send
+}
+
+// The JFrog CLI configuration the server took its credentials from is its
+// own file too: with the CLI's home inside the local root, an upload of it
+// is refused.
+func TestTheJFrogCLIConfigurationIsNotUploaded(t *testing.T) {
+	url, token := startEmulator(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	require.NoError(t, err)
+	home := filepath.Join(dir, ".jfrog")
+	require.NoError(t, os.Mkdir(home, 0o700))
+	conf := `{"version":"6","servers":[{"serverId":"emu","isDefault":true,"url":"` + url + `/","accessToken":"` + token + `"}]}`
+	require.NoError(t, os.WriteFile(filepath.Join(home, "jfrog-cli.conf.v6"), []byte(conf), 0o600))
+	require.NoError(t, os.Link(filepath.Join(home, "jfrog-cli.conf.v6"), filepath.Join(dir, "notes.json")))
+
+	env := func(k string) string {
+		if k == "JFROG_CLI_HOME_DIR" {
+			return home
+		}
+		return ""
+	}
+	send := stdioSessionEnv(t, env, "stdio", "--mode", "write", "--local-roots", dir)
+	for i, local := range []string{".jfrog/jfrog-cli.conf.v6", "notes.json"} {
+		reply := send(`{"jsonrpc":"2.0","id":` + strconv.Itoa(2+i) + `,"method":"tools/call","params":{"name":"upload_artifact","arguments":{"repo":"generic-local","path":"leak/conf","local_path":"` + local + `"}}}`)
+		assert.Contains(t, reply, "guard_denied", local)
+		assert.Contains(t, reply, "JFrog CLI configuration", local)
+		assert.NotContains(t, reply, token)
+	}
 }
