@@ -70,7 +70,7 @@ func TestOwnFilesAreRefusedByIdentityAndPlace(t *testing.T) {
 	}
 	// The early answer, by name, says the same.
 	for _, p := range []string{"innocent.txt", "later.pem", "log-link"} {
-		err := g.Check(context.Background(), Call{Tool: "download_artifact", Toolset: "artifacts", Class: ClassRead,
+		_, err := g.Check(context.Background(), Call{Tool: "download_artifact", Toolset: "artifacts", Class: ClassRead,
 			Actions: []Action{{Class: ClassWrite, Local: p}}})
 		var d *Denied
 		assert.ErrorAs(t, err, &d, p)
