@@ -1,9 +1,6 @@
 package tools_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
@@ -67,25 +63,6 @@ func onStage(t *testing.T, stage string, act func() error) *error {
 	return &err
 }
 
-// stored returns the sha256 of what JFrog holds at repo/path, or "" if nothing.
-func stored(t *testing.T, h *harness, repo, path string) string {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, h.emu.URL+"/artifactory/"+client.EscapePath(repo, path), nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	if res.StatusCode == http.StatusNotFound {
-		return ""
-	}
-	require.Equal(t, http.StatusOK, res.StatusCode)
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
 // itemRequests leaves out the guard's lookups of repository configurations
 // (what a key stands for, asked before deciding): what remains touched items.
 func itemRequests(reqs []emulator.RecordedRequest) []emulator.RecordedRequest {
@@ -129,7 +106,7 @@ func TestBypassLocalFileSwappedBeforeTheOpen(t *testing.T) {
 			assert.Equal(t, tools.CodeGuardDenied, e.Code, "%+v", e)
 			assert.Contains(t, e.Message, "outside the allowed roots")
 			assert.Empty(t, itemRequests(h.requestsSince(t0)), "nothing reached JFrog")
-			assert.Empty(t, stored(t, h, "generic-local", "swap/build.bin"))
+			assert.Empty(t, storedSHA(t, h, "generic-local", "swap/build.bin"))
 		})
 	}
 }
@@ -144,7 +121,7 @@ func TestBypassLocalFileSwappedBetweenHashingAndSending(t *testing.T) {
 	require.NoError(t, *swapErr)
 	assert.Equal(t, f.sha, out.Checksums.SHA256)
 	assert.False(t, out.DeployedByChecksum, "the bytes were sent")
-	got := stored(t, h, "generic-local", "swap/build.bin")
+	got := storedSHA(t, h, "generic-local", "swap/build.bin")
 	assert.Equal(t, f.sha, got, "JFrog holds the file that was checked")
 	assert.NotEqual(t, f.secret, got, "not the file outside the roots")
 }
@@ -170,7 +147,7 @@ func TestBypassLocalRetriedUploadReadsTheSameFile(t *testing.T) {
 	}
 	assert.Equal(t, 2, puts, "the body was sent twice")
 	assert.Equal(t, f.sha, out.Checksums.SHA256)
-	assert.Equal(t, f.sha, stored(t, h, "generic-local", "swap/build.bin"))
+	assert.Equal(t, f.sha, storedSHA(t, h, "generic-local", "swap/build.bin"))
 }
 
 // The target directory is moved away and a symlink to a directory outside
@@ -256,7 +233,7 @@ func TestBypassLocalOwnFiles(t *testing.T) {
 			e := failed(t, fx.h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "leak/" + local, "local_path": local}))
 			assert.Equal(t, tools.CodeGuardDenied, e.Code, "%+v", e)
 			assert.Empty(t, itemRequests(fx.h.requestsSince(t0)), "nothing reached JFrog")
-			assert.Empty(t, stored(t, fx.h, "generic-local", "leak/"+local))
+			assert.Empty(t, storedSHA(t, fx.h, "generic-local", "leak/"+local))
 			unchanged(t, fx)
 		})
 	}
