@@ -131,6 +131,9 @@ func transferSummary(verb string, out *TransferResult) string {
 	if out.DryRun {
 		return fmt.Sprintf("dry run: would %s %s to %s%s; call again with dry_run false to do it", strings.ToLower(verb), out.From, out.To, replacing)
 	}
+	if out.VerifiedAfterLostAnswer {
+		replacing += "; JFrog's answer was lost, the result was checked afterwards"
+	}
 	return fmt.Sprintf("%s %s to %s: done%s", verb, out.From, out.To, replacing)
 }
 
