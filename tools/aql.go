@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
@@ -13,8 +14,11 @@ import (
 
 // RunAQLIn is a raw AQL query.
 type RunAQLIn struct {
-	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
+	Query string `json:"query" jsonschema:"required,minLength=1,description=e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
 	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows; lowers a larger .limit()"`
+	// Offset is the next page of a result that had more: it becomes the
+	// query's .offset(), which the guard scopes with the rest.
+	Offset int `json:"offset,omitempty" jsonschema:"minimum=0"`
 
 	parsed *aql.Query // the guard scopes a copy; the handler runs that
 }
@@ -32,6 +36,16 @@ func (in *RunAQLIn) Validate() error {
 	}
 	if q.Domain != aql.DomainItems {
 		return Errorf(CodeInvalidArgument, "write items.find(...)", "only the items domain is supported, not %s", q.Domain)
+	}
+	if in.Offset > 0 {
+		switch {
+		case q.Offset != nil && *q.Offset != int64(in.Offset):
+			return Errorf(CodeInvalidArgument, "give the offset once: in the offset argument or as .offset() in the query", "the query has .offset(%d) and the offset argument is %d", *q.Offset, in.Offset)
+		case includesOtherDomain(q.Include):
+			return Errorf(CodeInvalidArgument, "include only item fields to page, or narrow the query so that one page holds it", "Artifactory allows no .offset() when the include names fields of another domain (%s)", strings.Join(q.Include, ", "))
+		}
+		off := int64(in.Offset)
+		q.Offset = &off
 	}
 	in.parsed = q
 	return nil
@@ -62,8 +76,8 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 	Title:       "Run AQL",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "AQL on items, for what search_artifacts cannot express ($or, $nmatch, several property keys). " +
-		"Rows are value arrays in columns order; values all rows share are in common.",
+	Description: "AQL items query for what search_artifacts cannot express ($or, $nmatch, several properties); " +
+		"rows are arrays in columns order.",
 	Docs: "raw AQL (items domain), parsed once, a row limit always enforced, scoped by the guard",
 	Actions: func(in *RunAQLIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassRead, AQL: in.parsed}}
@@ -125,8 +139,9 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn, dec *guard.Decisi
 		rows = append(rows, row)
 	}
 	out.Columns, out.Common, out.Items = tabulate(rows)
-	if len(res.Results) == 0 && out.Offset == 0 && !narrowed {
-		// A narrowed query already says why it may miss rows (Notes).
+	// A query the guard narrowed is explained by its note; looking up
+	// repositories for it would only send another request.
+	if len(res.Results) == 0 && out.Offset == 0 && !dec.Narrowed() {
 		out.Hint = emptyAQLHint(ctx, d, dec, exactRepos(q))
 	}
 	if out.Columns == nil {

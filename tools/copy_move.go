@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -14,7 +15,7 @@ type TransferIn struct {
 	FromRepo string `json:"from_repo" jsonschema:"required,minLength=1"`
 	FromPath string `json:"from_path" jsonschema:"required,minLength=1"`
 	ToRepo   string `json:"to_repo" jsonschema:"required,minLength=1"`
-	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Empty: from_path; an existing folder receives the item"`
+	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Empty: from_path; ending in / or an existing folder: inside it"`
 	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true"`
 	// JFrog replaces files at the target without asking; here that takes
 	// overwrite, delete permission there, and a confirmation, as for uploads.
@@ -40,8 +41,14 @@ func (in *TransferIn) Validate() error {
 	if err != nil {
 		return err
 	}
-	if to == "" {
+	switch {
+	case to == "":
 		to = from
+	case strings.HasSuffix(in.ToPath, "/"):
+		// A trailing slash names a folder: the item goes inside it, whether
+		// or not the folder exists yet (without this, "incoming/" would
+		// become a file named incoming).
+		to += "/" + path.Base(from)
 	}
 	in.FromPath, in.ToPath = from, to
 	return nil
@@ -60,8 +67,9 @@ type TransferResult struct {
 	Replaces      []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
 	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many readable files this replaces with other content"`
 	// Files the policy hides are not counted: a count would tell what is there.
-	ReplacesHidden          bool `json:"replaces_hidden,omitempty" jsonschema:"description=Files the policy does not let this server read exist at the target and are replaced"`
-	VerifiedAfterLostAnswer bool `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the change was then found made"`
+	// Files the policy hides are replaced too; the name says it, the schema need not.
+	ReplacesHidden          bool `json:"replaces_hidden,omitempty"`
+	VerifiedAfterLostAnswer bool `json:"verified_after_lost_answer,omitempty"`
 
 	rep replaced
 }
@@ -123,10 +131,15 @@ func transferSummary(verb string, out *TransferResult) string {
 	if out.DryRun {
 		return fmt.Sprintf("dry run: would %s %s to %s%s; call again with dry_run false to do it", strings.ToLower(verb), out.From, out.To, replacing)
 	}
+	if out.VerifiedAfterLostAnswer {
+		replacing += "; JFrog's answer was lost, the result was checked afterwards"
+	}
 	return fmt.Sprintf("%s %s to %s: done%s", verb, out.From, out.To, replacing)
 }
 
-const transferErrorHint = "no such source or target repository; get_artifact_info shows what a path holds; list_repositories shows the keys"
+// Both repositories were looked up before the call was decided (an unknown
+// key is refused there, by name), so JFrog's 404 is about the source path.
+const transferErrorHint = "both repositories exist; from_path does not: check it with get_artifact_info on its folder"
 
 var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Name:        "copy_artifacts",
@@ -134,7 +147,7 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
 	Description: "Copy a file or folder with its properties. " +
-		"A dry run unless dry_run is false; replacing other content needs overwrite and a confirmation.",
+		"Dry run unless dry_run is false; replacing other content needs overwrite and a confirmation.",
 	Docs:       "dry run by default; replacing files that have other content takes `overwrite: true`, delete permission on the target and a confirmation",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, false) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
@@ -163,7 +176,7 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Class:       guard.ClassDelete,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
 	Description: "Move a file or folder with its properties. " +
-		"A dry run unless dry_run is false; a move needs a confirmation, replacing other content also overwrite.",
+		"Dry run unless dry_run is false; needs a confirmation, and overwrite to replace other content.",
 	Docs:       "dry run by default; a real move is two-phase; replacing files at the target takes `overwrite: true`",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, true) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},

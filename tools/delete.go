@@ -34,13 +34,13 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	Title:       "Delete artifact",
 	Class:       guard.ClassDelete,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Delete a file, or a folder with everything under it. Cannot be undone: the first call returns a plan " +
+	Description: "Delete a file or a folder and everything under it; first returns a plan " +
 		"and a confirm_token to send back.",
 	Docs: "two-phase: a plan, then the same call with its confirm_token",
 	Actions: func(in *DeleteIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path}}
 	},
-	ErrorHints: ErrorHints{CodeNotFound: "nothing at that path: check it with get_artifact_info"},
+	ErrorHints: ErrorHints{CodeNotFound: "the repository exists, nothing is at that path: check it with get_artifact_info on its folder"},
 	Confirm:    deletePlan,
 	Handle: func(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision) (*DeleteResult, error) {
 		if err := d.Client.Artifactory.DeleteItem(ctx, deleteRepo(in, dec), in.Path); err != nil {

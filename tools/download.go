@@ -22,7 +22,7 @@ const maxInlineDownload = 64 << 10
 type DownloadIn struct {
 	Repo      string `json:"repo" jsonschema:"required,minLength=1"`
 	Path      string `json:"path" jsonschema:"required,minLength=1"`
-	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Save here (inside the local roots); without it text comes inline"`
+	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Inside the local roots; without it text comes inline"`
 	Overwrite bool   `json:"overwrite,omitempty" jsonschema:"description=Replace an existing local file"`
 }
 
@@ -58,7 +58,7 @@ var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 		}
 		return as
 	},
-	ErrorHints: ErrorHints{CodeNotFound: "no such file: check the path with get_artifact_info on its folder, or search_artifacts by name"},
+	ErrorHints: ErrorHints{CodeNotFound: "the repository exists, the file does not: check the path with get_artifact_info on its folder, or search_artifacts by name"},
 	Handle:     download,
 	Summary: func(in *DownloadIn, out *DownloadResult) string {
 		if out.LocalPath != "" {

@@ -16,10 +16,11 @@ import (
 // when there were no rows.
 
 // emptySearchHint is why search_artifacts may have found nothing, or "".
-// (A repository named in repos that does not exist is refused by the guard,
-// which says so, before the search runs.)
-func emptySearchHint(d *Deps, in *SearchArtifactsIn) string {
+func emptySearchHint(ctx context.Context, d *Deps, dec *guard.Decision, in *SearchArtifactsIn) string {
 	var causes []string
+	if c := missingRepos(ctx, d, dec, in.Repos); c != "" {
+		causes = append(causes, c)
+	}
 	if strings.Contains(in.Name, "/") {
 		causes = append(causes, fmt.Sprintf("name %q contains '/': name is the file name alone; put the folders in path", in.Name))
 	}
@@ -59,6 +60,7 @@ func missingRepos(ctx context.Context, d *Deps, dec *guard.Decision, keys []stri
 				found = true
 				break
 			}
+			// Only keys the caller may see are suggested.
 			if !canRead(r.Key) {
 				continue
 			}

@@ -19,12 +19,12 @@ func SetLocalHook(hook func(stage string)) (restore func()) {
 	return func() { localHook.Store(nil) }
 }
 
-// RegisterExtra registers a tool only a test defines, in toolset, when the
-// guard enables it, and reports whether it did.
-func RegisterExtra(s *server.MCPServer, d *Deps, toolset string, def Definition) bool {
-	if !d.Guard.Enabled(toolset, def.Name(), def.Class()) {
-		return false
+// RegisterExtra adds a tool that is not in the catalog to srv, in toolset,
+// as the catalog's tools are registered: a test's throw-away tool goes
+// through the same wrapper.
+func RegisterExtra(srv *server.MCPServer, d *Deps, toolset string, def Definition) {
+	if d.mentions == nil {
+		d.mentions = newMentions(map[string]bool{})
 	}
-	s.AddTools(def.serverTool(d, toolset))
-	return true
+	srv.AddTools(def.serverTool(d, toolset))
 }

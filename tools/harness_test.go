@@ -45,8 +45,9 @@ type harnessOpts struct {
 	anonymous bool
 	user      string // or: act upstream as this seeded user
 	budget    int
-	roots     []string      // local roots for upload/download
-	rules     *guard.Policy // a policy; default DefaultPolicy(mode)
+	roots     []string        // local roots for upload/download
+	own       []guard.OwnFile // the server's own files (policy, audit log)
+	rules     *guard.Policy   // a policy; default DefaultPolicy(mode)
 	now       func() time.Time
 	// wrap, when set, wraps the emulator's handler (see emulatortest.StartWrapped).
 	wrap func(http.Handler) http.Handler
@@ -101,7 +102,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	toolsets, err := tools.EnabledToolsets(o.toolsetsOrAll())
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), Toolsets: toolsets, LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
+	g, err := guard.New(guard.Config{Policy: o.policy(), Toolsets: toolsets, LocalRoots: roots, OwnFiles: o.own, Audit: logger, Now: o.now, Secret: o.secret})
 	require.NoError(t, err)
 	outcomes := &tools.Outcomes{}
 	deps := &tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget, Outcomes: outcomes}
@@ -137,7 +138,8 @@ func (h *harness) call(t *testing.T, name string, args map[string]any) *mcp.Call
 // callExtra registers a tool that only this test defines, then calls it.
 func (h *harness) callExtra(t *testing.T, def tools.Definition, name string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
-	require.True(t, tools.RegisterExtra(h.srv, h.deps, "artifacts", def), "%s is not enabled", name)
+	require.Equal(t, name, def.Name())
+	tools.RegisterExtra(h.srv, h.deps, "artifacts", def)
 	return h.call(t, name, args)
 }
 

@@ -207,11 +207,12 @@ func TestEmptySearchExplainsItself(t *testing.T) {
 		assert.NotEmpty(t, res.Items)
 		assert.Empty(t, res.Hint)
 	})
-	// The guard looks a named repository up before the search runs, and
-	// says so itself.
+	// A repository key is looked up before the call is decided, so a
+	// misspelt one is refused with that reason instead of an empty result.
 	t.Run("misspelt repository", func(t *testing.T) {
 		h := newHarness(t, harnessOpts{})
 		e := failed(t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generc-local"}, "name": "*.jar"}))
+		assert.Equal(t, tools.CodeGuardDenied, e.Code)
 		assert.Contains(t, e.Message, "repository generc-local does not exist")
 		assert.Contains(t, e.Hint, "list_repositories")
 	})

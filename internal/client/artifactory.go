@@ -112,24 +112,6 @@ func (a *Artifactory) ListRepositories(ctx context.Context, opts ListRepositorie
 	return out, nil
 }
 
-// GetRepository calls GET api/repositories/<key> and returns the configuration as
-// sent (its shape depends on rclass and package type). A missing key answers 400 on
-// older servers and 404 on newer ones (reference §2.11); both become a 404 APIError.
-func (a *Artifactory) GetRepository(ctx context.Context, key string) (map[string]any, error) {
-	if strings.TrimSpace(key) == "" {
-		return nil, errors.New("client: repository key is empty")
-	}
-	var out map[string]any
-	req := Request{Surface: SurfaceArtifactory, Method: http.MethodGet, Path: "api/repositories/" + escapeSegment(key)}
-	if err := a.c.doJSON(ctx, req, &out); err != nil {
-		if e, ok := AsAPIError(err); ok && e.Status == http.StatusBadRequest {
-			e.Status = http.StatusNotFound
-		}
-		return nil, err
-	}
-	return out, nil
-}
-
 // StorageItem calls GET api/storage/<repo>/<path> for file or folder info. An empty
 // path means the repository root.
 func (a *Artifactory) StorageItem(ctx context.Context, repo, path string) (*StorageItem, error) {
@@ -181,4 +163,22 @@ func storagePath(repo, path string) (string, error) {
 		p += "/" + rest
 	}
 	return p, nil
+}
+
+// GetRepository calls GET api/repositories/<key> and returns the configuration as
+// sent (its shape depends on rclass and package type). A missing key answers 400 on
+// older servers and 404 on newer ones (reference §2.11); both become a 404 APIError.
+func (a *Artifactory) GetRepository(ctx context.Context, key string) (map[string]any, error) {
+	if strings.TrimSpace(key) == "" {
+		return nil, errors.New("client: repository key is empty")
+	}
+	var out map[string]any
+	req := Request{Surface: SurfaceArtifactory, Method: http.MethodGet, Path: "api/repositories/" + escapeSegment(key)}
+	if err := a.c.doJSON(ctx, req, &out); err != nil {
+		if e, ok := AsAPIError(err); ok && e.Status == http.StatusBadRequest {
+			e.Status = http.StatusNotFound
+		}
+		return nil, err
+	}
+	return out, nil
 }
