@@ -44,8 +44,12 @@ func startEmulator(t *testing.T) (url, token string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
+	// The data directory is made here, before the cleanup that stops the
+	// emulator: cleanups run last-first, so the directory is removed only
+	// after the emulator has written its state there for the last time.
+	data := t.TempDir()
 	go func() {
-		done <- run(ctx, []string{"emulator", "--listen", "127.0.0.1:0", "--data", t.TempDir()}, nil, pw, io.Discard, noEnv)
+		done <- run(ctx, []string{"emulator", "--listen", "127.0.0.1:0", "--data", data}, nil, pw, io.Discard, noEnv)
 		_ = pw.Close()
 	}()
 	t.Cleanup(func() {
