@@ -16,7 +16,7 @@ import (
 // non-item fields), *QueryError for queries Artifactory rejects with 400.
 func Execute(q *aql.Query, items []Item, now time.Time) (*Response, error) {
 	if q.Domain != aql.DomainItems {
-		return nil, &UnsupportedError{Message: fmt.Sprintf("the emulator supports only the items domain in AQL, not %q", q.Domain)}
+		return nil, &UnsupportedError{Message: fmt.Sprintf("the emulator supports only the items and builds domains in AQL, not %q", q.Domain)}
 	}
 	proj, err := newProjection(q.Include)
 	if err != nil {
