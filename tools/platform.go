@@ -46,6 +46,7 @@ var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
 	Toolset: "platform",
 	Class:   guard.ClassRead,
 	Hints:   ReadHints,
+	Actions: func(*PlatformInfoIn) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
 	Description: "Check the JFrog Platform this server talks to: which services (Artifactory, Xray, Access) answer and their versions, " +
 		"which identity the server acts as, and the effective policy (mode, toolsets, allowed action classes). Call it first.",
 	Handle: platformInfo,
