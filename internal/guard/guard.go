@@ -316,6 +316,11 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			Hint:   fmt.Sprintf("%s is allowed on: %s; get_platform_info shows the whole policy", a.Class, rulesText(g.policy.rules(a.Class))),
 		}
 	}
+	if a.Class == ClassPromote {
+		if d := g.gateDenies(repo); d != nil {
+			return d
+		}
+	}
 	a.Repo, a.Path = repo, p
 	return nil
 }

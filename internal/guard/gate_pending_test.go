@@ -1,0 +1,36 @@
+package guard
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPromotionIntoAGatedRepositoryIsRefused(t *testing.T) {
+	p := DefaultPolicy(ModeWrite)
+	p.Gates = []Gate{{Repos: []string{"*-prod-*", "release-local/app"}, MinSeverity: "high"}}
+	g, err := New(Config{Policy: p})
+	require.NoError(t, err)
+	for _, repo := range []string{"libs-prod-local", "release-local"} {
+		err := g.Check(t.Context(), Call{Tool: "promote_build", Toolset: "builds", Class: ClassPromote,
+			Actions: []Action{{Class: ClassPromote, Repo: repo}}})
+		var d *Denied
+		require.ErrorAs(t, err, &d, repo)
+		assert.Contains(t, d.Reason, "cannot evaluate yet")
+	}
+	assert.NoError(t, g.Check(t.Context(), Call{Tool: "promote_build", Toolset: "builds", Class: ClassPromote,
+		Actions: []Action{{Class: ClassPromote, Repo: "staging-local"}}}))
+	assert.NoError(t, g.Check(t.Context(), Call{Tool: "copy_artifacts", Toolset: "artifacts", Class: ClassWrite,
+		Actions: []Action{{Class: ClassWrite, Repo: "libs-prod-local"}}}), "gates are about promotion")
+}
+
+func TestCanReadBuild(t *testing.T) {
+	p := DefaultPolicy(ModeReadOnly)
+	p.Builds.Read = []NameRule{{Name: "app-*"}}
+	g, err := New(Config{Policy: p})
+	require.NoError(t, err)
+	assert.True(t, g.CanReadBuild("", "app-web"))
+	assert.False(t, g.CanReadBuild("", "other"))
+	assert.False(t, g.CanReadBuild("proj", "app-web"), "a rule without project/ is the default project")
+}
