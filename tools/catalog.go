@@ -16,5 +16,10 @@ func All() []Definition {
 		copyArtifacts,
 		moveArtifacts,
 		deleteArtifact,
+		listBuilds,
+		getBuildInfo,
+		diffBuilds,
+		publishBuildInfo,
+		promoteBuild,
 	}
 }

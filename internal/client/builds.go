@@ -332,3 +332,21 @@ func ParseBuildTime(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("client: invalid build time %q (want %s)", s, BuildTimeLayout)
 }
+
+// DeleteBuildRuns sends POST api/build/delete for the given numbers of build name
+// (every run with those numbers), keeping the artifacts. 200 or 204.
+func (a *Artifactory) DeleteBuildRuns(ctx context.Context, project, name string, numbers []string) error {
+	if strings.TrimSpace(name) == "" || len(numbers) == 0 {
+		return errors.New("client: build name and at least one number are required")
+	}
+	body, err := json.Marshal(map[string]any{"buildName": name, "buildNumbers": numbers, "project": project, "deleteArtifacts": false, "deleteAll": false})
+	if err != nil {
+		return fmt.Errorf("client: encode build delete: %w", err)
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	// Deleting what is already gone deletes nothing more, so a replay is safe.
+	req := Request{Surface: SurfaceArtifactory, Method: http.MethodPost, Path: "api/build/delete", Header: h,
+		Body: bytes.NewReader(body), Idempotent: true}
+	return a.c.doJSON(ctx, req, nil)
+}

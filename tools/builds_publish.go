@@ -1,0 +1,411 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/buildinfo"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// maxBuildFiles bounds the artifacts (or dependencies) one publish collects
+// or names: real builds with more are rare, and the build info is one PUT.
+const maxBuildFiles = 10_000
+
+// secretKey matches property keys whose values must never be published:
+// build infos are readable by everyone who can read the build.
+var secretKey = regexp.MustCompile(`(?i)password|secret|token|key|credential|auth`)
+
+// PublishBuildIn is one build run to publish. Artifacts come from modules
+// or from collect, never both; checksums are always looked up in
+// Artifactory.
+type PublishBuildIn struct {
+	Name       string            `json:"name" jsonschema:"required,minLength=1"`
+	Number     string            `json:"number" jsonschema:"required,minLength=1"`
+	Project    string            `json:"project,omitempty"`
+	Started    string            `json:"started,omitempty" jsonschema:"description=RFC 3339; default now"`
+	URL        string            `json:"url,omitempty" jsonschema:"description=CI run URL"`
+	Modules    []ModuleIn        `json:"modules,omitempty" jsonschema:"description=Explicit modules (or collect)"`
+	Collect    *CollectIn        `json:"collect,omitempty" jsonschema:"description=Collect files carrying build.name/build.number (or modules)"`
+	VCS        *client.BuildVCS  `json:"vcs,omitempty"`
+	Properties map[string]string `json:"properties,omitempty" jsonschema:"description=Build/env properties; keys that look secret are dropped"`
+	Overwrite  bool              `json:"overwrite,omitempty" jsonschema:"description=Replace an existing run with this number (two-phase)"`
+
+	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+
+	started   time.Time
+	collectQ  *aql.Query // what collect runs, narrowed by the guard
+	depsQ     *aql.Query // the dependency checksum lookup, narrowed by the guard
+	depHashes []string
+	refs      [][]itemRef // Modules[i].Artifacts, parsed
+}
+
+// ModuleIn is a module named explicitly.
+type ModuleIn struct {
+	ID           string         `json:"id" jsonschema:"required,minLength=1"`
+	Type         string         `json:"type,omitempty"`
+	Artifacts    []string       `json:"artifacts,omitempty" jsonschema:"description=repo/path of each file"`
+	Dependencies []DependencyIn `json:"dependencies,omitempty"`
+}
+
+// itemRef is a file named "repo/path".
+type itemRef struct{ repo, path string }
+
+// DependencyIn is a dependency; with sha256 it is looked up in Artifactory.
+type DependencyIn struct {
+	ID     string `json:"id" jsonschema:"required,minLength=1"`
+	SHA256 string `json:"sha256,omitempty" jsonschema:"pattern=^[0-9a-fA-F]{64}$"`
+}
+
+// CollectIn collects a build's files by their build properties.
+type CollectIn struct {
+	Repos   []string `json:"repos" jsonschema:"required,minItems=1"`
+	GroupBy string   `json:"group_by,omitempty" jsonschema:"enum=folder,enum=one,default=folder"`
+}
+
+// Validate checks what the schema cannot and prepares the queries the
+// guard will scope.
+func (in *PublishBuildIn) Validate() error {
+	if (len(in.Modules) == 0) == (in.Collect == nil) {
+		return Errorf(CodeInvalidArgument, "give modules (explicit artifacts) or collect (repositories to search by build.name/build.number)", "exactly one of modules and collect is required")
+	}
+	in.started = time.Now()
+	if in.Started != "" {
+		t, err := client.ParseBuildTime(in.Started)
+		if err != nil {
+			return Errorf(CodeInvalidArgument, "use RFC 3339, e.g. 2026-05-01T10:00:00Z", "started: %v", err)
+		}
+		in.started = t
+	}
+	files, seen := 0, map[string]bool{}
+	for i := range in.Modules {
+		m := &in.Modules[i]
+		refs := make([]itemRef, 0, len(m.Artifacts))
+		for _, a := range m.Artifacts {
+			repo, rest, _ := strings.Cut(strings.TrimPrefix(a, "/"), "/")
+			p, err := itemPathOf(rest, "name each artifact as repo/path, e.g. libs-release-local/app/1.0/app.jar")
+			if err != nil {
+				return err
+			}
+			refs = append(refs, itemRef{repo, p})
+		}
+		in.refs = append(in.refs, refs)
+		for _, dep := range m.Dependencies {
+			if h := strings.ToLower(dep.SHA256); h != "" && !seen[h] {
+				seen[h] = true
+				in.depHashes = append(in.depHashes, h)
+			}
+		}
+		files += len(m.Artifacts) + len(m.Dependencies)
+	}
+	if files > maxBuildFiles {
+		return Errorf(CodeInvalidArgument, "split the build into several runs", "%d files, over the limit of %d", files, maxBuildFiles)
+	}
+	if len(in.depHashes) > 0 {
+		var branches []*aql.Criteria
+		for _, h := range in.depHashes {
+			branches = append(branches, aql.Object(aql.Eq("sha256", h)))
+		}
+		in.depsQ = &aql.Query{Domain: aql.DomainItems, Criteria: aql.Object(aql.OrOf(branches...)), Include: buildFileFields}
+	}
+	if in.Collect != nil {
+		// A property value of "*" matches any value in AQL: it would collect
+		// other builds' files.
+		if strings.ContainsAny(in.Name+in.Number, "*?") {
+			return Errorf(CodeInvalidArgument, "name the files in modules instead", "collect cannot be used with '*' or '?' in the build name or number")
+		}
+		in.collectQ = collectQuery(in.Collect.Repos, in.Name, in.Number)
+	}
+	return nil
+}
+
+// buildFileFields are what a build info needs of a stored file.
+var buildFileFields = []string{"repo", "path", "name", "actual_sha1", "actual_md5", "sha256"}
+
+// collectQuery finds the files in repos that carry the build's properties.
+func collectQuery(repos []string, name, number string) *aql.Query {
+	limit := int64(maxBuildFiles + 1)
+	return &aql.Query{Domain: aql.DomainItems,
+		Criteria: aql.Object(aql.RepoIn(repos).Children[0], aql.Eq("@build.name", name), aql.Eq("@build.number", number), aql.Eq("type", "file")),
+		Include:  buildFileFields, Limit: &limit}
+}
+
+// PublishBuildResult is the result of publish_build_info.
+type PublishBuildResult struct {
+	Pending
+	Name              string   `json:"name,omitempty"`
+	Number            string   `json:"number,omitempty"`
+	Started           string   `json:"started,omitempty"`
+	URI               string   `json:"uri,omitempty"`
+	Modules           int      `json:"modules"`
+	Artifacts         int      `json:"artifacts"`
+	Dependencies      int      `json:"dependencies"`
+	DroppedProperties []string `json:"dropped_properties,omitempty" jsonschema:"description=Keys not published because they look secret"`
+	Replaced          bool     `json:"replaced,omitempty"`
+}
+
+func publishActions(in *PublishBuildIn) []guard.Action {
+	as := []guard.Action{
+		guard.BuildAction(guard.BuildPublish, in.Name, in.Project),
+		guard.BuildAction(guard.BuildRead, in.Name, in.Project), // the conflict check reads the existing run
+	}
+	if in.Overwrite {
+		as = append(as, guard.BuildAction(guard.BuildDelete, in.Name, in.Project))
+	}
+	for _, refs := range in.refs {
+		for _, a := range refs {
+			as = append(as, guard.Action{Class: guard.ClassRead, Repo: a.repo, Path: a.path})
+		}
+	}
+	for _, q := range []*aql.Query{in.collectQ, in.depsQ} {
+		if q != nil {
+			as = append(as, guard.Action{Class: guard.ClassRead, AQL: q})
+		}
+	}
+	return as
+}
+
+// existingRun is the run publish would replace, or nil.
+func existingRun(ctx context.Context, d *Deps, in *PublishBuildIn) (*client.PublishedBuild, error) {
+	pb, err := d.Client.Artifactory.GetBuildInfo(ctx, in.Project, in.Name, in.Number)
+	if client.IsNotFound(err) {
+		return nil, nil
+	}
+	return pb, err
+}
+
+func countArtifacts(bi *client.BuildInfo) int {
+	n := 0
+	for _, m := range bi.Modules {
+		n += len(m.Artifacts)
+	}
+	return n
+}
+
+var publishBuildInfo = Define(Tool[PublishBuildIn, PublishBuildResult]{
+	Name:    "publish_build_info",
+	Title:   "Publish build info",
+	Toolset: "builds",
+	Class:   guard.ClassWrite,
+	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
+	Description: "Publish build info for files already in Artifactory: explicit modules, or collect every file in repos carrying " +
+		"build.name/build.number. Checksums come from Artifactory. A number that exists is a conflict unless overwrite (two-phase).",
+	Actions:    publishActions,
+	ErrorHints: ErrorHints{CodeNotFound: "a named file or repository does not exist: check with get_artifact_info"},
+	Confirm: func(ctx context.Context, d *Deps, in *PublishBuildIn) (*Plan, error) {
+		if !in.Overwrite {
+			return nil, nil // an existing run is refused by Handle
+		}
+		old, err := existingRun(ctx, d, in)
+		if err != nil || old == nil {
+			return nil, err
+		}
+		return &Plan{Summary: fmt.Sprintf("replace build %s #%s (started %s, %d artifacts) with a new run",
+			in.Name, in.Number, old.BuildInfo.Started, countArtifacts(&old.BuildInfo))}, nil
+	},
+	Handle: publishBuild,
+	Summary: func(in *PublishBuildIn, out *PublishBuildResult) string {
+		s := fmt.Sprintf("published build %s #%s: %d modules, %d artifacts, %d dependencies", out.Name, out.Number, out.Modules, out.Artifacts, out.Dependencies)
+		if len(out.DroppedProperties) > 0 {
+			s += fmt.Sprintf("; dropped secret-looking properties %s", strings.Join(out.DroppedProperties, ", "))
+		}
+		return s
+	},
+})
+
+func publishBuild(ctx context.Context, d *Deps, in *PublishBuildIn) (*PublishBuildResult, error) {
+	old, err := existingRun(ctx, d, in)
+	if err != nil {
+		return nil, err
+	}
+	if old != nil && !in.Overwrite {
+		return nil, Errorf(CodeConflict, "use another number, or pass overwrite: true to replace it (two-phase)",
+			"build %s #%s already exists (started %s)", in.Name, in.Number, old.BuildInfo.Started)
+	}
+	var modules []client.BuildModule
+	if in.Collect != nil {
+		modules, err = collectModules(ctx, d, in)
+	} else {
+		modules, err = explicitModules(ctx, d, in)
+	}
+	if err != nil {
+		return nil, err
+	}
+	props, dropped := filterSecrets(in.Properties)
+	bi := &client.BuildInfo{Version: "1.0.1", Name: in.Name, Number: in.Number, Started: client.FormatBuildTime(in.started),
+		Agent: &client.BuildAgent{Name: "jfrog-mcp", Version: buildinfo.Version}, BuildAgent: &client.BuildAgent{Name: "GENERIC", Version: buildinfo.Version},
+		URL: in.URL, Properties: props, Modules: modules}
+	if in.VCS != nil {
+		bi.VCS = []client.BuildVCS{*in.VCS}
+	}
+	if old != nil {
+		// As jfrog-cli's --overwrite: the old runs of this number go first,
+		// once everything above has been checked.
+		if err := d.Client.Artifactory.DeleteBuildRuns(ctx, in.Project, in.Name, []string{in.Number}); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.Client.Artifactory.PublishBuildInfo(ctx, in.Project, bi); err != nil {
+		return nil, err
+	}
+	// Read it back: the URI, and proof that it is there.
+	pb, err := d.Client.Artifactory.GetBuildInfo(ctx, in.Project, in.Name, in.Number)
+	if err != nil {
+		return nil, fmt.Errorf("read back published build %s #%s: %w", in.Name, in.Number, err)
+	}
+	out := &PublishBuildResult{Name: in.Name, Number: in.Number, Started: bi.Started, URI: pb.URI, Modules: len(modules),
+		DroppedProperties: dropped, Replaced: old != nil}
+	for _, m := range modules {
+		out.Artifacts += len(m.Artifacts)
+		out.Dependencies += len(m.Dependencies)
+	}
+	return out, nil
+}
+
+// filterSecrets drops properties whose keys look secret and names them.
+func filterSecrets(in map[string]string) (map[string]string, []string) {
+	out := map[string]string{}
+	var dropped []string
+	for k, v := range in {
+		if secretKey.MatchString(k) {
+			dropped = append(dropped, k)
+			continue
+		}
+		out[k] = v
+	}
+	sort.Strings(dropped)
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, dropped
+}
+
+// storedFile is one AQL row of buildFileFields.
+type storedFile struct {
+	Repo   string `json:"repo"`
+	Path   string `json:"path"`
+	Name   string `json:"name"`
+	SHA1   string `json:"actual_sha1"`
+	MD5    string `json:"actual_md5"`
+	SHA256 string `json:"sha256"`
+}
+
+func (f storedFile) relPath() string {
+	if f.Path == "" || f.Path == "." {
+		return f.Name
+	}
+	return f.Path + "/" + f.Name
+}
+
+// findFiles runs a guard-scoped query and keeps the rows the policy lets
+// the server read (AQL $match may match more than a path prefix says).
+func findFiles(ctx context.Context, d *Deps, q *aql.Query) ([]storedFile, error) {
+	res, err := d.Client.Artifactory.AQL(ctx, q.String())
+	if err != nil {
+		return nil, err
+	}
+	var out []storedFile
+	for _, raw := range res.Results {
+		var f storedFile
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return nil, fmt.Errorf("decode AQL row: %w", err)
+		}
+		if d.Guard.CanReadItem(f.Repo, f.Path, f.Name) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+func collectModules(ctx context.Context, d *Deps, in *PublishBuildIn) ([]client.BuildModule, error) {
+	files, err := findFiles(ctx, d, in.collectQ)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, Errorf(CodeNotFound, "upload the files with properties build.name and build.number first, or name them in modules",
+			"no file in %s carries build.name=%s and build.number=%s", strings.Join(in.Collect.Repos, ", "), in.Name, in.Number)
+	}
+	if len(files) > maxBuildFiles {
+		return nil, Errorf(CodeInvalidArgument, "split the build into several runs", "more than %d files carry the build's properties", maxBuildFiles)
+	}
+	byModule := map[string]*client.BuildModule{}
+	var order []string
+	for _, f := range files {
+		id := in.Name
+		if in.Collect.GroupBy != "one" {
+			id = f.Path
+			if id == "" || id == "." {
+				id = f.Repo
+			}
+		}
+		m := byModule[id]
+		if m == nil {
+			m = &client.BuildModule{ID: id, Type: "generic"}
+			byModule[id] = m
+			order = append(order, id)
+		}
+		m.Artifacts = append(m.Artifacts, client.BuildArtifact{Name: f.Name, Type: strings.TrimPrefix(path.Ext(f.Name), "."), Path: f.relPath(),
+			OriginalDeploymentRepo: f.Repo, SHA1: f.SHA1, SHA256: f.SHA256, MD5: f.MD5})
+	}
+	sort.Strings(order)
+	out := make([]client.BuildModule, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byModule[id])
+	}
+	return out, nil
+}
+
+func explicitModules(ctx context.Context, d *Deps, in *PublishBuildIn) ([]client.BuildModule, error) {
+	deps := map[string]storedFile{}
+	if in.depsQ != nil {
+		found, err := findFiles(ctx, d, in.depsQ)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range found {
+			deps[f.SHA256] = f
+		}
+	}
+	var out []client.BuildModule
+	for i, mi := range in.Modules {
+		m := client.BuildModule{ID: mi.ID, Type: mi.Type}
+		if m.Type == "" {
+			m.Type = "generic"
+		}
+		for _, a := range in.refs[i] {
+			item, err := d.Client.Artifactory.StorageItem(ctx, a.repo, a.path)
+			if err != nil {
+				return nil, err
+			}
+			if item.IsFolder() || item.Checksums == nil {
+				return nil, Errorf(CodeInvalidArgument, "name files, not folders", "%s/%s is a folder", a.repo, a.path)
+			}
+			name := path.Base(a.path)
+			m.Artifacts = append(m.Artifacts, client.BuildArtifact{Name: name, Type: strings.TrimPrefix(path.Ext(name), "."), Path: a.path,
+				OriginalDeploymentRepo: a.repo, SHA1: item.Checksums.SHA1, SHA256: item.Checksums.SHA256, MD5: item.Checksums.MD5})
+		}
+		for _, dep := range mi.Dependencies {
+			bd := client.BuildDependency{ID: dep.ID}
+			if h := strings.ToLower(dep.SHA256); h != "" {
+				f, ok := deps[h]
+				if !ok {
+					return nil, Errorf(CodeNotFound, "give the sha256 of a file stored in a repository this server may read, or leave sha256 out",
+						"dependency %s: no readable file in Artifactory has sha256 %s", dep.ID, h)
+				}
+				bd.SHA1, bd.SHA256, bd.MD5 = f.SHA1, f.SHA256, f.MD5
+			}
+			m.Dependencies = append(m.Dependencies, bd)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
