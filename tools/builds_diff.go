@@ -19,8 +19,9 @@ type DiffBuildsIn struct {
 	Project string `json:"project,omitempty"`
 }
 
-// DiffEntry is one file that differs: an artifact (key: path) or a
-// dependency (key: id), with its sha256 in each run.
+// DiffEntry is one file that differs: an artifact (key: file name, or
+// path when the name is not unique) or a dependency (key: id), with its
+// sha256 in each run.
 type DiffEntry struct {
 	Type   string `json:"type" jsonschema:"enum=artifact,enum=dependency"`
 	Change string `json:"change" jsonschema:"enum=added,enum=removed,enum=changed"`
@@ -86,16 +87,23 @@ var diffBuilds = Define(Tool[DiffBuildsIn, BuildDiff]{
 	},
 })
 
-// fileSums maps each artifact (by module and path, or name) or dependency
-// (by id) to its sha256.
+// fileSums maps each dependency (by id) or artifact to its sha256. An
+// artifact's key is its file name, which stays across runs while paths
+// usually carry the build number; a name that occurs twice in a run is
+// keyed by path instead.
 func fileSums(bi *client.BuildInfo, deps bool) map[string]string {
+	files := buildFiles(bi, deps)
+	names := map[string]int{}
+	for _, f := range files {
+		names[f.Name]++
+	}
 	out := map[string]string{}
-	for _, f := range buildFiles(bi, deps) {
+	for _, f := range files {
 		key := f.ID
 		if !deps {
-			key = f.Path
-			if key == "" {
-				key = f.Name
+			key = f.Name
+			if names[f.Name] > 1 && f.Path != "" {
+				key = f.Path
 			}
 		}
 		out[key] = f.SHA256

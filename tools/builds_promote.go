@@ -101,12 +101,12 @@ func planPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn) (*promotion
 	if err != nil {
 		return nil, err
 	}
-	type want struct{ name, sha1, md5 string }
+	type want struct{ name, path, sha1, md5 string }
 	var wants []want
 	var branches []*aql.Criteria
 	for _, m := range pb.BuildInfo.Modules {
 		for _, a := range m.Artifacts {
-			wants = append(wants, want{a.Name, a.SHA1, a.MD5})
+			wants = append(wants, want{a.Name, a.Path, a.SHA1, a.MD5})
 			if a.SHA1 != "" {
 				branches = append(branches, aql.Object(aql.Eq("actual_sha1", a.SHA1)))
 			}
@@ -127,13 +127,22 @@ func planPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn) (*promotion
 	}
 	seen := map[string]bool{}
 	for _, w := range wants {
+		// Among files with the artifact's checksums, prefer the one at the
+		// build info's path, then one with its name, then the first.
 		var pick *storedFile
-		for i, f := range found[w.sha1] {
-			if w.md5 == "" || f.MD5 == w.md5 {
-				// Prefer the file named as in the build info, then the first.
-				if pick == nil || (f.Name == w.name && pick.Name != w.name) {
-					pick = &found[w.sha1][i]
-				}
+		rank := func(f *storedFile) int {
+			switch {
+			case f.relPath() == w.path:
+				return 2
+			case f.Name == w.name:
+				return 1
+			}
+			return 0
+		}
+		for i := range found[w.sha1] {
+			f := &found[w.sha1][i]
+			if (w.md5 == "" || f.MD5 == w.md5) && (pick == nil || rank(f) > rank(pick)) {
+				pick = f
 			}
 		}
 		if pick == nil {
