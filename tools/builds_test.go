@@ -302,3 +302,57 @@ func TestPromoteBuild(t *testing.T) {
 		assert.Contains(t, e.Message, "app.bin")
 	})
 }
+
+func TestBuildsPolicy(t *testing.T) {
+	setup := func(t *testing.T) *harness {
+		p := guard.DefaultPolicy(guard.ModeWrite)
+		p.Read = []guard.Rule{{Repo: "app-staging-local"}}
+		p.Builds.Read = []guard.NameRule{{Name: "web"}}
+		p.Builds.Write = []guard.NameRule{{Name: "web"}}
+		h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &p})
+		uploadBuildFiles(t, h, "1", map[string]string{"app.bin": "app"})
+		publishCollected(t, h, "1", nil)
+		// A build the policy hides, published behind the server's back.
+		req, err := http.NewRequest(http.MethodPut, h.emu.URL+"/artifactory/api/build",
+			strings.NewReader(`{"name":"other","number":"1","started":"2026-05-01T10:00:00.000+0000"}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusNoContent, resp.StatusCode)
+		return h
+	}
+	t.Run("list_builds shows only readable builds", func(t *testing.T) {
+		h := setup(t)
+		list := ok[tools.BuildList](t, h.call(t, "list_builds", map[string]any{}))
+		require.Len(t, list.Items, 1)
+		assert.Equal(t, "web", list.Items[0].Name)
+	})
+	for _, tc := range []struct {
+		name, tool string
+		args       map[string]any
+		want       string
+	}{
+		{"get a build outside builds.read", "get_build_info", map[string]any{"name": "other", "number": "1"}, "read of build other is outside the policy"},
+		{"diff a build outside builds.read", "diff_builds", map[string]any{"name": "other", "from": "1"}, "read of build other"},
+		{"runs of a build outside builds.read", "list_builds", map[string]any{"name": "other"}, "read of build other"},
+		{"publish a build outside builds.publish", "publish_build_info", map[string]any{"name": "other", "number": "2", "collect": map[string]any{"repos": []string{"app-staging-local"}}}, "write of build other is outside the policy"},
+		{"publish an artifact the policy cannot read", "publish_build_info", map[string]any{"name": "web", "number": "2", "modules": []any{map[string]any{"id": "m", "artifacts": []string{"libs-release-local/a.jar"}}}}, "read libs-release-local/a.jar is outside the policy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := setup(t)
+			t0 := time.Now()
+			e := failed(t, h.call(t, tc.tool, tc.args))
+			assert.Equal(t, tools.CodeGuardDenied, e.Code)
+			assert.Contains(t, e.Message, tc.want)
+			assert.Empty(t, h.requestsSince(t0))
+		})
+	}
+	t.Run("collect from an unreadable repository finds nothing there", func(t *testing.T) {
+		h := setup(t)
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "app-staging-local", "path": "web/2/app.bin", "content_text": "x", "build_name": "web", "build_number": "2"}))
+		e := failed(t, h.call(t, "publish_build_info", map[string]any{"name": "web", "number": "2", "collect": map[string]any{"repos": []string{"libs-release-local"}}}))
+		assert.Equal(t, tools.CodeNotFound, e.Code, "the query is narrowed to what the policy reads")
+	})
+}
