@@ -92,16 +92,7 @@ func ExecuteBuilds(q *aql.Query, builds []Build, now time.Time) (*Response, erro
 	if q.Sort != nil {
 		sortBy(hits, q.Sort.Fields, q.Sort.Order == "$desc")
 	}
-	start := int64(0)
-	if q.Offset != nil {
-		start = min(*q.Offset, int64(len(hits)))
-	}
-	end := int64(len(hits))
-	if q.Limit != nil && start+*q.Limit < end {
-		end = start + *q.Limit
-	}
-	resp := &Response{Results: make([]map[string]any, 0, end-start)}
-	for _, it := range hits[start:end] {
+	return respond(q, hits, func(it *Item) map[string]any {
 		row := map[string]any{}
 		for _, f := range fields {
 			v, _ := buildField(it.build, f)
@@ -112,14 +103,8 @@ func ExecuteBuilds(q *aql.Query, builds []Build, now time.Time) (*Response, erro
 				row["build."+f] = v.t.UTC().Format("2006-01-02T15:04:05.000Z")
 			}
 		}
-		resp.Results = append(resp.Results, row)
-	}
-	resp.Range = Range{StartPos: start, EndPos: end, Total: end - start}
-	if q.Limit != nil {
-		l := *q.Limit
-		resp.Range.Limit = &l
-	}
-	return resp, nil
+		return row
+	}), nil
 }
 
 // buildProjection interprets include for builds: build fields, with or
