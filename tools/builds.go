@@ -37,7 +37,7 @@ type ListBuildsIn struct {
 	Name    string `json:"name,omitempty" jsonschema:"description=List this build's runs instead of all builds"`
 	Project string `json:"project,omitempty"`
 	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100"`
-	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
+	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
 
 // BuildRow is a build (name, last started) or, with name, one run.
@@ -115,11 +115,11 @@ func sortNewestFirst(rows []BuildRow) {
 // GetBuildIn names one run.
 type GetBuildIn struct {
 	Name    string `json:"name" jsonschema:"required,minLength=1"`
-	Number  string `json:"number" jsonschema:"required,minLength=1,description=Build number or LATEST"`
+	Number  string `json:"number" jsonschema:"required,minLength=1,description=Or LATEST"`
 	Project string `json:"project,omitempty"`
-	Include string `json:"include,omitempty" jsonschema:"enum=artifacts,enum=dependencies,description=List these (paged) besides the summary"`
+	Include string `json:"include,omitempty" jsonschema:"enum=artifacts,enum=dependencies,description=Also list these"`
 	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200"`
-	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
+	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
 
 // ModuleSummary counts one module's files.
@@ -167,8 +167,8 @@ var getBuildInfo = Define(Tool[GetBuildIn, BuildInfoResult]{
 	Toolset: "builds",
 	Class:   guard.ClassRead,
 	Hints:   ReadHints,
-	Description: "Summary of one build run (number or LATEST): modules with artifact/dependency counts, vcs, agent, started, promotion " +
-		"history. include lists artifacts or dependencies with sha256, paged.",
+	Description: "One build run: modules with artifact and dependency counts, vcs, agent, promotion history; include lists the " +
+		"files with sha256.",
 	Actions: func(in *GetBuildIn) []guard.Action {
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.Name, in.Project)}
 	},

@@ -14,8 +14,8 @@ const maxDiffEntries = 200
 // DiffBuildsIn names two runs of one build.
 type DiffBuildsIn struct {
 	Name    string `json:"name" jsonschema:"required,minLength=1"`
-	From    string `json:"from" jsonschema:"required,minLength=1,description=The earlier build number"`
-	To      string `json:"to,omitempty" jsonschema:"default=LATEST,description=The later build number or LATEST"`
+	From    string `json:"from" jsonschema:"required,minLength=1,description=Earlier number"`
+	To      string `json:"to,omitempty" jsonschema:"default=LATEST"`
 	Project string `json:"project,omitempty"`
 }
 
@@ -32,7 +32,6 @@ type DiffEntry struct {
 
 // BuildDiff is the result of diff_builds.
 type BuildDiff struct {
-	Name      string      `json:"name"`
 	From      string      `json:"from"`
 	To        string      `json:"to"`
 	Changes   []DiffEntry `json:"changes"`
@@ -72,7 +71,7 @@ var diffBuilds = Define(Tool[DiffBuildsIn, BuildDiff]{
 		if err != nil {
 			return nil, err
 		}
-		out := &BuildDiff{Name: in.Name, From: a.BuildInfo.Number, To: b.BuildInfo.Number, Changes: []DiffEntry{},
+		out := &BuildDiff{From: a.BuildInfo.Number, To: b.BuildInfo.Number, Changes: []DiffEntry{},
 			VCS: vcsRanges(a.BuildInfo.VCS, b.BuildInfo.VCS)}
 		out.diff("artifact", fileSums(&a.BuildInfo, false), fileSums(&b.BuildInfo, false))
 		out.diff("dependency", fileSums(&a.BuildInfo, true), fileSums(&b.BuildInfo, true))
@@ -83,7 +82,7 @@ var diffBuilds = Define(Tool[DiffBuildsIn, BuildDiff]{
 		if out.Truncated {
 			more = " (more than listed)"
 		}
-		return fmt.Sprintf("build %s #%s -> #%s: %d changes%s, %d files unchanged", out.Name, out.From, out.To, len(out.Changes), more, out.Unchanged)
+		return fmt.Sprintf("build %s #%s -> #%s: %d changes%s, %d files unchanged", in.Name, out.From, out.To, len(out.Changes), more, out.Unchanged)
 	},
 })
 

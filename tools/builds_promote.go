@@ -27,14 +27,14 @@ type PromoteBuildIn struct {
 	Project      string              `json:"project,omitempty"`
 	SourceRepo   string              `json:"source_repo" jsonschema:"required,minLength=1"`
 	TargetRepo   string              `json:"target_repo" jsonschema:"required,minLength=1"`
-	Status       string              `json:"status,omitempty" jsonschema:"description=Recorded in the build's promotion history"`
+	Status       string              `json:"status,omitempty"`
 	Comment      string              `json:"comment,omitempty"`
 	Copy         *bool               `json:"copy,omitempty" jsonschema:"default=true,description=false moves (two-phase)"`
-	Dependencies bool                `json:"dependencies,omitempty" jsonschema:"description=Also promote the build's dependencies (copy only)"`
+	Dependencies bool                `json:"dependencies,omitempty" jsonschema:"description=Also dependencies (copy only)"`
 	Properties   map[string][]string `json:"properties,omitempty" jsonschema:"description=Set on the promoted files"`
 	DryRun       *bool               `json:"dry_run,omitempty" jsonschema:"default=true"`
 
-	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+	ConfirmToken string `json:"confirm_token,omitempty"`
 }
 
 func (in *PromoteBuildIn) copy() bool   { return in.Copy == nil || *in.Copy }
@@ -58,16 +58,11 @@ func (in *PromoteBuildIn) Validate() error {
 // PromoteBuildResult is the result of promote_build.
 type PromoteBuildResult struct {
 	Pending
-	Name       string   `json:"name,omitempty"`
-	Number     string   `json:"number,omitempty"`
-	Source     string   `json:"source,omitempty"`
-	Target     string   `json:"target,omitempty"`
 	Copy       bool     `json:"copy"`
 	DryRun     bool     `json:"dry_run"`
 	Done       bool     `json:"done"`
 	Items      []string `json:"items" jsonschema:"description=Paths that move (or moved)\\, the same in both repositories"`
 	ItemsCount int      `json:"items_count"`
-	Status     string   `json:"status,omitempty"`
 	Messages   []string `json:"messages,omitempty"`
 	Note       string   `json:"note,omitempty"`
 }
@@ -225,8 +220,8 @@ var promoteBuild = Define(Tool[PromoteBuildIn, PromoteBuildResult]{
 	Toolset: "builds",
 	Class:   guard.ClassPromote,
 	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Promote a build run's artifacts from source_repo to target_repo, optionally recording a status. dry_run defaults " +
-		"to true and lists what would move; copy defaults to true, copy false moves (two-phase). A real run is verified in the target.",
+	Description: "Promote a build run's artifacts from source_repo to target_repo and record a status. The default dry run lists " +
+		"what would move; a real run is verified in the target.",
 	Actions:    promoteActions,
 	ErrorHints: ErrorHints{CodeNotFound: buildNotFoundHint},
 	Confirm: func(ctx context.Context, d *Deps, in *PromoteBuildIn) (*Plan, error) {
@@ -269,8 +264,7 @@ func promote(ctx context.Context, d *Deps, in *PromoteBuildIn) (*PromoteBuildRes
 	if err != nil {
 		return nil, err
 	}
-	out := &PromoteBuildResult{Name: in.Name, Number: in.Number, Source: in.SourceRepo, Target: in.TargetRepo, Copy: in.copy(),
-		DryRun: dry, Done: !dry, Items: capList(plan.paths), ItemsCount: len(plan.paths), Status: in.Status}
+	out := &PromoteBuildResult{Copy: in.copy(), DryRun: dry, Done: !dry, Items: capList(plan.paths), ItemsCount: len(plan.paths)}
 	if out.Items == nil {
 		out.Items = []string{}
 	}
@@ -339,7 +333,7 @@ func promoteSummary(in *PromoteBuildIn, out *PromoteBuildResult) string {
 	}
 	if out.DryRun {
 		return fmt.Sprintf("dry run: would %s %d files of build %s #%s from %s to %s; call again with dry_run false to do it",
-			verb, out.ItemsCount, out.Name, out.Number, out.Source, out.Target)
+			verb, out.ItemsCount, in.Name, in.Number, in.SourceRepo, in.TargetRepo)
 	}
-	return fmt.Sprintf("promoted build %s #%s: %d files %s to %s, verified there", out.Name, out.Number, out.ItemsCount, map[bool]string{true: "copied", false: "moved"}[out.Copy], out.Target)
+	return fmt.Sprintf("promoted build %s #%s: %d files %s to %s, verified there", in.Name, in.Number, out.ItemsCount, map[bool]string{true: "copied", false: "moved"}[out.Copy], in.TargetRepo)
 }

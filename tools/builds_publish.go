@@ -24,8 +24,10 @@ const maxBuildFiles = 10_000
 // build infos are readable by everyone who can read the build.
 var secretKey = regexp.MustCompile(`(?i)password|secret|token|key|credential|auth`)
 
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
 // PublishBuildIn is one build run to publish. Artifacts come from modules
-// or from collect, never both; checksums are always looked up in
+// or from collect_repos, never both; checksums are always looked up in
 // Artifactory.
 type PublishBuildIn struct {
 	Name       string            `json:"name" jsonschema:"required,minLength=1"`
@@ -33,13 +35,14 @@ type PublishBuildIn struct {
 	Project    string            `json:"project,omitempty"`
 	Started    string            `json:"started,omitempty" jsonschema:"description=RFC 3339; default now"`
 	URL        string            `json:"url,omitempty" jsonschema:"description=CI run URL"`
-	Modules    []ModuleIn        `json:"modules,omitempty" jsonschema:"description=Explicit modules (or collect)"`
-	Collect    *CollectIn        `json:"collect,omitempty" jsonschema:"description=Collect files carrying build.name/build.number (or modules)"`
+	Modules    []ModuleIn        `json:"modules,omitempty"`
+	Collect    []string          `json:"collect_repos,omitempty" jsonschema:"description=Or collect the files with this build.name/number from these repositories"`
+	GroupBy    string            `json:"group_by,omitempty" jsonschema:"enum=folder,enum=one,default=folder"`
 	VCS        *client.BuildVCS  `json:"vcs,omitempty"`
-	Properties map[string]string `json:"properties,omitempty" jsonschema:"description=Build/env properties; keys that look secret are dropped"`
-	Overwrite  bool              `json:"overwrite,omitempty" jsonschema:"description=Replace an existing run with this number (two-phase)"`
+	Properties map[string]string `json:"properties,omitempty" jsonschema:"description=Secret-looking keys are dropped"`
+	Overwrite  bool              `json:"overwrite,omitempty" jsonschema:"description=Replace this number's run"`
 
-	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+	ConfirmToken string `json:"confirm_token,omitempty"`
 
 	started   time.Time
 	collectQ  *aql.Query // what collect runs, narrowed by the guard
@@ -50,32 +53,22 @@ type PublishBuildIn struct {
 
 // ModuleIn is a module named explicitly.
 type ModuleIn struct {
-	ID           string         `json:"id" jsonschema:"required,minLength=1"`
-	Type         string         `json:"type,omitempty"`
-	Artifacts    []string       `json:"artifacts,omitempty" jsonschema:"description=repo/path of each file"`
-	Dependencies []DependencyIn `json:"dependencies,omitempty"`
+	ID        string   `json:"id" jsonschema:"required"`
+	Type      string   `json:"type,omitempty"`
+	Artifacts []string `json:"artifacts,omitempty" jsonschema:"description=repo/path"`
+	// Dependencies map each dependency id to its sha256, looked up in
+	// Artifactory, or to "" for a dependency recorded by id alone.
+	Dependencies map[string]string `json:"dependencies,omitempty" jsonschema:"description=id: sha256 or \"\""`
 }
 
 // itemRef is a file named "repo/path".
 type itemRef struct{ repo, path string }
 
-// DependencyIn is a dependency; with sha256 it is looked up in Artifactory.
-type DependencyIn struct {
-	ID     string `json:"id" jsonschema:"required,minLength=1"`
-	SHA256 string `json:"sha256,omitempty" jsonschema:"pattern=^[0-9a-fA-F]{64}$"`
-}
-
-// CollectIn collects a build's files by their build properties.
-type CollectIn struct {
-	Repos   []string `json:"repos" jsonschema:"required,minItems=1"`
-	GroupBy string   `json:"group_by,omitempty" jsonschema:"enum=folder,enum=one,default=folder"`
-}
-
 // Validate checks what the schema cannot and prepares the queries the
 // guard will scope.
 func (in *PublishBuildIn) Validate() error {
-	if (len(in.Modules) == 0) == (in.Collect == nil) {
-		return Errorf(CodeInvalidArgument, "give modules (explicit artifacts) or collect (repositories to search by build.name/build.number)", "exactly one of modules and collect is required")
+	if (len(in.Modules) == 0) == (len(in.Collect) == 0) {
+		return Errorf(CodeInvalidArgument, "give modules (explicit artifacts) or collect_repos (repositories to search by build.name/build.number)", "exactly one of modules and collect_repos is required")
 	}
 	in.started = time.Now()
 	if in.Started != "" {
@@ -98,8 +91,12 @@ func (in *PublishBuildIn) Validate() error {
 			refs = append(refs, itemRef{repo, p})
 		}
 		in.refs = append(in.refs, refs)
-		for _, dep := range m.Dependencies {
-			if h := strings.ToLower(dep.SHA256); h != "" && !seen[h] {
+		for id, sum := range m.Dependencies {
+			h := strings.ToLower(sum)
+			if h != "" && !sha256Hex.MatchString(h) {
+				return Errorf(CodeInvalidArgument, "give the 64 hex digits of the file's sha256, or \"\"", "dependency %s: %q is not a sha256", id, sum)
+			}
+			if h != "" && !seen[h] {
 				seen[h] = true
 				in.depHashes = append(in.depHashes, h)
 			}
@@ -116,13 +113,14 @@ func (in *PublishBuildIn) Validate() error {
 		}
 		in.depsQ = &aql.Query{Domain: aql.DomainItems, Criteria: aql.Object(aql.OrOf(branches...)), Include: buildFileFields}
 	}
-	if in.Collect != nil {
+	sort.Strings(in.depHashes) // the query, and so the confirmation digest, must not vary
+	if len(in.Collect) > 0 {
 		// A property value of "*" matches any value in AQL: it would collect
 		// other builds' files.
 		if strings.ContainsAny(in.Name+in.Number, "*?") {
-			return Errorf(CodeInvalidArgument, "name the files in modules instead", "collect cannot be used with '*' or '?' in the build name or number")
+			return Errorf(CodeInvalidArgument, "name the files in modules instead", "collect_repos cannot be used with '*' or '?' in the build name or number")
 		}
-		in.collectQ = collectQuery(in.Collect.Repos, in.Name, in.Number)
+		in.collectQ = collectQuery(in.Collect, in.Name, in.Number)
 	}
 	return nil
 }
@@ -141,8 +139,6 @@ func collectQuery(repos []string, name, number string) *aql.Query {
 // PublishBuildResult is the result of publish_build_info.
 type PublishBuildResult struct {
 	Pending
-	Name              string   `json:"name,omitempty"`
-	Number            string   `json:"number,omitempty"`
 	Started           string   `json:"started,omitempty"`
 	URI               string   `json:"uri,omitempty"`
 	Modules           int      `json:"modules"`
@@ -196,8 +192,8 @@ var publishBuildInfo = Define(Tool[PublishBuildIn, PublishBuildResult]{
 	Toolset: "builds",
 	Class:   guard.ClassWrite,
 	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Publish build info for files already in Artifactory: explicit modules, or collect every file in repos carrying " +
-		"build.name/build.number. Checksums come from Artifactory. A number that exists is a conflict unless overwrite (two-phase).",
+	Description: "Publish build info for files already in Artifactory (modules, or collect_repos by build.name/number). " +
+		"Checksums come from Artifactory; an existing number needs overwrite.",
 	Actions:    publishActions,
 	ErrorHints: ErrorHints{CodeNotFound: "a named file or repository does not exist: check with get_artifact_info"},
 	Confirm: func(ctx context.Context, d *Deps, in *PublishBuildIn) (*Plan, error) {
@@ -213,7 +209,7 @@ var publishBuildInfo = Define(Tool[PublishBuildIn, PublishBuildResult]{
 	},
 	Handle: publishBuild,
 	Summary: func(in *PublishBuildIn, out *PublishBuildResult) string {
-		s := fmt.Sprintf("published build %s #%s: %d modules, %d artifacts, %d dependencies", out.Name, out.Number, out.Modules, out.Artifacts, out.Dependencies)
+		s := fmt.Sprintf("published build %s #%s: %d modules, %d artifacts, %d dependencies", in.Name, in.Number, out.Modules, out.Artifacts, out.Dependencies)
 		if len(out.DroppedProperties) > 0 {
 			s += fmt.Sprintf("; dropped secret-looking properties %s", strings.Join(out.DroppedProperties, ", "))
 		}
@@ -231,7 +227,7 @@ func publishBuild(ctx context.Context, d *Deps, in *PublishBuildIn) (*PublishBui
 			"build %s #%s already exists (started %s)", in.Name, in.Number, old.BuildInfo.Started)
 	}
 	var modules []client.BuildModule
-	if in.Collect != nil {
+	if len(in.Collect) > 0 {
 		modules, err = collectModules(ctx, d, in)
 	} else {
 		modules, err = explicitModules(ctx, d, in)
@@ -261,7 +257,7 @@ func publishBuild(ctx context.Context, d *Deps, in *PublishBuildIn) (*PublishBui
 	if err != nil {
 		return nil, fmt.Errorf("read back published build %s #%s: %w", in.Name, in.Number, err)
 	}
-	out := &PublishBuildResult{Name: in.Name, Number: in.Number, Started: bi.Started, URI: pb.URI, Modules: len(modules),
+	out := &PublishBuildResult{Started: bi.Started, URI: pb.URI, Modules: len(modules),
 		DroppedProperties: dropped, Replaced: old != nil}
 	for _, m := range modules {
 		out.Artifacts += len(m.Artifacts)
@@ -332,7 +328,7 @@ func collectModules(ctx context.Context, d *Deps, in *PublishBuildIn) ([]client.
 	}
 	if len(files) == 0 {
 		return nil, Errorf(CodeNotFound, "upload the files with properties build.name and build.number first, or name them in modules",
-			"no file in %s carries build.name=%s and build.number=%s", strings.Join(in.Collect.Repos, ", "), in.Name, in.Number)
+			"no file in %s carries build.name=%s and build.number=%s", strings.Join(in.Collect, ", "), in.Name, in.Number)
 	}
 	if len(files) > maxBuildFiles {
 		return nil, Errorf(CodeInvalidArgument, "split the build into several runs", "more than %d files carry the build's properties", maxBuildFiles)
@@ -341,7 +337,7 @@ func collectModules(ctx context.Context, d *Deps, in *PublishBuildIn) ([]client.
 	var order []string
 	for _, f := range files {
 		id := in.Name
-		if in.Collect.GroupBy != "one" {
+		if in.GroupBy != "one" {
 			id = f.Path
 			if id == "" || id == "." {
 				id = f.Repo
@@ -393,13 +389,13 @@ func explicitModules(ctx context.Context, d *Deps, in *PublishBuildIn) ([]client
 			m.Artifacts = append(m.Artifacts, client.BuildArtifact{Name: name, Type: strings.TrimPrefix(path.Ext(name), "."), Path: a.path,
 				OriginalDeploymentRepo: a.repo, SHA1: item.Checksums.SHA1, SHA256: item.Checksums.SHA256, MD5: item.Checksums.MD5})
 		}
-		for _, dep := range mi.Dependencies {
-			bd := client.BuildDependency{ID: dep.ID}
-			if h := strings.ToLower(dep.SHA256); h != "" {
+		for _, id := range sortedKeys(mi.Dependencies) {
+			bd := client.BuildDependency{ID: id}
+			if h := strings.ToLower(mi.Dependencies[id]); h != "" {
 				f, ok := deps[h]
 				if !ok {
-					return nil, Errorf(CodeNotFound, "give the sha256 of a file stored in a repository this server may read, or leave sha256 out",
-						"dependency %s: no readable file in Artifactory has sha256 %s", dep.ID, h)
+					return nil, Errorf(CodeNotFound, "give the sha256 of a file stored in a repository this server may read, or \"\"",
+						"dependency %s: no readable file in Artifactory has sha256 %s", id, h)
 				}
 				bd.SHA1, bd.SHA256, bd.MD5 = f.SHA1, f.SHA256, f.MD5
 			}

@@ -33,7 +33,7 @@ func uploadBuildFiles(t *testing.T, h *harness, number string, files map[string]
 
 func publishCollected(t *testing.T, h *harness, number string, extra map[string]any) tools.PublishBuildResult {
 	t.Helper()
-	args := map[string]any{"name": "web", "number": number, "collect": map[string]any{"repos": []string{"app-staging-local"}}}
+	args := map[string]any{"name": "web", "number": number, "collect_repos": []string{"app-staging-local"}}
 	for k, v := range extra {
 		args[k] = v
 	}
@@ -143,7 +143,7 @@ func TestPublishBuildInfo(t *testing.T) {
 		sums := uploadBuildFiles(t, h, "1", map[string]string{"app.bin": "app", "dep.jar": "dep"})
 		res := ok[tools.PublishBuildResult](t, h.call(t, "publish_build_info", map[string]any{"name": "svc", "number": "7", "modules": []any{
 			map[string]any{"id": "svc", "artifacts": []string{"app-staging-local/web/1/app.bin"},
-				"dependencies": []any{map[string]any{"id": "org:dep:1", "sha256": sums["dep.jar"]}, map[string]any{"id": "org:other:2"}}},
+				"dependencies": map[string]any{"org:dep:1": sums["dep.jar"], "org:other:2": ""}},
 		}}))
 		assert.Equal(t, [3]int{1, 1, 2}, [3]int{res.Modules, res.Artifacts, res.Dependencies})
 		var bi struct {
@@ -159,7 +159,7 @@ func TestPublishBuildInfo(t *testing.T) {
 		assert.Len(t, bi.Modules[0].Dependencies[0]["md5"], 32)
 
 		e := failed(t, h.call(t, "publish_build_info", map[string]any{"name": "svc", "number": "8", "modules": []any{
-			map[string]any{"id": "svc", "dependencies": []any{map[string]any{"id": "x", "sha256": strings.Repeat("0", 64)}}}}}))
+			map[string]any{"id": "svc", "dependencies": map[string]any{"x": strings.Repeat("0", 64)}}}}))
 		assert.Equal(t, tools.CodeNotFound, e.Code)
 		assert.Contains(t, e.Message, "dependency x")
 	})
@@ -167,11 +167,11 @@ func TestPublishBuildInfo(t *testing.T) {
 		h := newHarness(t, harnessOpts{mode: guard.ModeWrite})
 		uploadBuildFiles(t, h, "1", map[string]string{"app.bin": "app"})
 		publishCollected(t, h, "1", nil)
-		e := failed(t, h.call(t, "publish_build_info", map[string]any{"name": "web", "number": "1", "collect": map[string]any{"repos": []string{"app-staging-local"}}}))
+		e := failed(t, h.call(t, "publish_build_info", map[string]any{"name": "web", "number": "1", "collect_repos": []string{"app-staging-local"}}))
 		assert.Equal(t, tools.CodeConflict, e.Code)
 		assert.Len(t, h.emu.Emu.ReceivedBuildInfo(), 1, "nothing was sent")
 
-		args := map[string]any{"name": "web", "number": "1", "overwrite": true, "started": "2026-06-01T00:00:00Z", "collect": map[string]any{"repos": []string{"app-staging-local"}}}
+		args := map[string]any{"name": "web", "number": "1", "overwrite": true, "started": "2026-06-01T00:00:00Z", "collect_repos": []string{"app-staging-local"}}
 		plan := ok[tools.PublishBuildResult](t, h.call(t, "publish_build_info", args))
 		require.True(t, plan.ConfirmationRequired)
 		assert.Contains(t, plan.Plan.Summary, "replace build web #1")
@@ -185,7 +185,7 @@ func TestPublishBuildInfo(t *testing.T) {
 	})
 	t.Run("collect finds nothing without build properties", func(t *testing.T) {
 		h := newHarness(t, harnessOpts{mode: guard.ModeWrite})
-		e := failed(t, h.call(t, "publish_build_info", map[string]any{"name": "none", "number": "1", "collect": map[string]any{"repos": []string{"app-staging-local"}}}))
+		e := failed(t, h.call(t, "publish_build_info", map[string]any{"name": "none", "number": "1", "collect_repos": []string{"app-staging-local"}}))
 		assert.Equal(t, tools.CodeNotFound, e.Code)
 		assert.Empty(t, h.emu.Emu.ReceivedBuildInfo())
 	})
@@ -337,7 +337,7 @@ func TestBuildsPolicy(t *testing.T) {
 		{"get a build outside builds.read", "get_build_info", map[string]any{"name": "other", "number": "1"}, "read of build other is outside the policy"},
 		{"diff a build outside builds.read", "diff_builds", map[string]any{"name": "other", "from": "1"}, "read of build other"},
 		{"runs of a build outside builds.read", "list_builds", map[string]any{"name": "other"}, "read of build other"},
-		{"publish a build outside builds.publish", "publish_build_info", map[string]any{"name": "other", "number": "2", "collect": map[string]any{"repos": []string{"app-staging-local"}}}, "write of build other is outside the policy"},
+		{"publish a build outside builds.publish", "publish_build_info", map[string]any{"name": "other", "number": "2", "collect_repos": []string{"app-staging-local"}}, "write of build other is outside the policy"},
 		{"publish an artifact the policy cannot read", "publish_build_info", map[string]any{"name": "web", "number": "2", "modules": []any{map[string]any{"id": "m", "artifacts": []string{"libs-release-local/a.jar"}}}}, "read libs-release-local/a.jar is outside the policy"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -352,7 +352,7 @@ func TestBuildsPolicy(t *testing.T) {
 	t.Run("collect from an unreadable repository finds nothing there", func(t *testing.T) {
 		h := setup(t)
 		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "app-staging-local", "path": "web/2/app.bin", "content_text": "x", "build_name": "web", "build_number": "2"}))
-		e := failed(t, h.call(t, "publish_build_info", map[string]any{"name": "web", "number": "2", "collect": map[string]any{"repos": []string{"libs-release-local"}}}))
+		e := failed(t, h.call(t, "publish_build_info", map[string]any{"name": "web", "number": "2", "collect_repos": []string{"libs-release-local"}}))
 		assert.Equal(t, tools.CodeNotFound, e.Code, "the query is narrowed to what the policy reads")
 	})
 }
