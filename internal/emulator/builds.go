@@ -148,7 +148,7 @@ func (e *Emulator) buildRuns(rp *repo, name string) []*buildRun {
 
 // findRun returns the newest run of name/number (or the one started at
 // started when given). Must be called with e.mu held.
-func (e *Emulator) findRun(project, name, number, started string) *buildRun {
+func (e *Emulator) findRun(key, name, number, started string) *buildRun {
 	var want time.Time
 	if started != "" {
 		t, err := parseStarted(started)
@@ -157,7 +157,7 @@ func (e *Emulator) findRun(project, name, number, started string) *buildRun {
 		}
 		want = t
 	}
-	for _, r := range e.buildRuns(e.repos[strings.ToLower(buildRepoKey(project))], name) {
+	for _, r := range e.buildRuns(e.repos[strings.ToLower(key)], name) {
 		if r.number == number && (started == "" || r.started.Equal(want)) {
 			return r
 		}
@@ -165,16 +165,33 @@ func (e *Emulator) findRun(project, name, number, started string) *buildRun {
 	return nil
 }
 
+// buildRepoOf is the build-info repository a request is about: buildRepo=
+// names it, else project= selects "<project>-build-info", else the
+// platform's own.
+func buildRepoOf(r *http.Request) string {
+	q := r.URL.Query()
+	if k := q.Get("buildRepo"); k != "" {
+		return k
+	}
+	return buildRepoKey(q.Get("project"))
+}
+
 // handleBuilds serves api/build[/...]; rest is the escaped path below it.
 func (e *Emulator) handleBuilds(w http.ResponseWriter, r *http.Request, p *principal, rest string) {
-	project := r.URL.Query().Get("project")
+	key := buildRepoOf(r)
+	if !strings.HasSuffix(key, buildRepoSuffix) {
+		// Only build-info repositories hold builds; anything else would
+		// store build JSON among artifacts.
+		writeError(w, surfaceArtifactory, http.StatusBadRequest, fmt.Sprintf("'%s' is not a build-info repository", key)) // [G] text
+		return
+	}
 	switch {
 	case rest == "" && r.Method == http.MethodPut:
-		e.publishBuild(w, r, p, project)
+		e.publishBuild(w, r, p, key)
 	case rest == "" && r.Method == http.MethodGet:
-		e.listBuilds(w, r, p, project)
+		e.listBuilds(w, r, p, key)
 	case strings.HasPrefix(rest, "promote/") && r.Method == http.MethodPost:
-		e.promoteBuild(w, r, p, project, strings.TrimPrefix(rest, "promote/"))
+		e.promoteBuild(w, r, p, key, strings.TrimPrefix(rest, "promote/"))
 	case rest == "delete" && r.Method == http.MethodPost:
 		e.deleteBuilds(w, r, p)
 	case rest != "" && r.Method == http.MethodGet:
@@ -188,19 +205,19 @@ func (e *Emulator) handleBuilds(w http.ResponseWriter, r *http.Request, p *princ
 			segs[i] = u
 		}
 		if len(segs) == 1 {
-			e.listBuildRuns(w, r, p, project, segs[0])
+			e.listBuildRuns(w, r, p, key, segs[0])
 			return
 		}
 		// A name may hold slashes (JCG joins it into the path unescaped);
 		// the number is the last segment.
-		e.getBuild(w, r, p, project, strings.Join(segs[:len(segs)-1], "/"), segs[len(segs)-1])
+		e.getBuild(w, r, p, key, strings.Join(segs[:len(segs)-1], "/"), segs[len(segs)-1])
 	default:
 		writeError(w, surfaceArtifactory, http.StatusMethodNotAllowed, "Method Not Allowed")
 	}
 }
 
 // publishBuild stores a build info (PUT api/build). 204 on success.
-func (e *Emulator) publishBuild(w http.ResponseWriter, r *http.Request, p *principal, project string) {
+func (e *Emulator) publishBuild(w http.ResponseWriter, r *http.Request, p *principal, key string) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBuildInfoBody+1))
 	if err != nil {
 		writeError(w, surfaceArtifactory, http.StatusBadRequest, "Failed to read the build info: "+err.Error())
@@ -236,12 +253,11 @@ func (e *Emulator) publishBuild(w http.ResponseWriter, r *http.Request, p *princ
 		writeError(w, surfaceArtifactory, http.StatusInternalServerError, err.Error())
 		return
 	}
-	key := buildRepoKey(project)
 	path := encodeBuildSegment(name) + "/" + encodeBuildSegment(number) + "-" + strconv.FormatInt(st.UnixMilli(), 10) + ".json"
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	rp, status, msg := e.ensureBuildRepo(key, project)
+	rp, status, msg := e.ensureBuildRepo(key)
 	if rp == nil {
 		writeError(w, surfaceArtifactory, status, msg)
 		return
@@ -268,12 +284,12 @@ func (e *Emulator) publishBuild(w http.ResponseWriter, r *http.Request, p *princ
 // first use as Artifactory does. A project's build-info repository exists
 // only with the project, so it is never created for an unknown one. Must
 // be called with e.mu held.
-func (e *Emulator) ensureBuildRepo(key, project string) (*repo, int, string) {
+func (e *Emulator) ensureBuildRepo(key string) (*repo, int, string) {
 	if rp := e.repos[strings.ToLower(key)]; rp != nil {
 		return rp, 0, ""
 	}
 	if key != defaultBuildRepo {
-		return nil, http.StatusNotFound, fmt.Sprintf("Project '%s' not found", project) // [G] text
+		return nil, http.StatusNotFound, fmt.Sprintf("Build info repository '%s' not found", key) // [G] text
 	}
 	if err := e.createRepo(key, map[string]any{"key": key, "rclass": "local", "packageType": "generic", "description": "Build Info repository"}); err != nil {
 		return nil, http.StatusInternalServerError, err.Error()
@@ -303,14 +319,14 @@ func (e *Emulator) storeBuildDoc(p *principal, rp *repo, path string, data []byt
 }
 
 // getBuild serves GET api/build/<name>/<number>[?started=].
-func (e *Emulator) getBuild(w http.ResponseWriter, r *http.Request, p *principal, project, name, number string) {
+func (e *Emulator) getBuild(w http.ResponseWriter, r *http.Request, p *principal, key, name, number string) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if !p.can(actRead, buildRepoKey(project)) {
+	if !p.can(actRead, key) {
 		writeError(w, surfaceArtifactory, http.StatusForbidden, fmt.Sprintf("User %s is not permitted to read build info of '%s'", p.name(), name)) // [G] text
 		return
 	}
-	run := e.findRun(project, name, number, r.URL.Query().Get("started"))
+	run := e.findRun(key, name, number, r.URL.Query().Get("started"))
 	if run == nil {
 		writeError(w, surfaceArtifactory, http.StatusNotFound, fmt.Sprintf("No build was found for build name: %s, build number: %s", name, number)) // [G] text
 		return
@@ -322,7 +338,7 @@ func (e *Emulator) getBuild(w http.ResponseWriter, r *http.Request, p *principal
 }
 
 // listBuilds serves GET api/build: every build name with its last start.
-func (e *Emulator) listBuilds(w http.ResponseWriter, r *http.Request, p *principal, project string) {
+func (e *Emulator) listBuilds(w http.ResponseWriter, r *http.Request, p *principal, key string) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	type entry struct {
@@ -330,7 +346,6 @@ func (e *Emulator) listBuilds(w http.ResponseWriter, r *http.Request, p *princip
 		LastStarted string `json:"lastStarted"`
 	}
 	out := []entry{}
-	key := buildRepoKey(project)
 	if p.can(actRead, key) {
 		seen := map[string]bool{}
 		for _, run := range e.buildRuns(e.repos[strings.ToLower(key)], "") {
@@ -345,10 +360,9 @@ func (e *Emulator) listBuilds(w http.ResponseWriter, r *http.Request, p *princip
 }
 
 // listBuildRuns serves GET api/build/<name>: its runs, key "buildsNumbers" (sic).
-func (e *Emulator) listBuildRuns(w http.ResponseWriter, r *http.Request, p *principal, project, name string) {
+func (e *Emulator) listBuildRuns(w http.ResponseWriter, r *http.Request, p *principal, key, name string) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	key := buildRepoKey(project)
 	var runs []*buildRun
 	if p.can(actRead, key) {
 		runs = e.buildRuns(e.repos[strings.ToLower(key)], name)

@@ -177,7 +177,7 @@ func hasProp(it *item, k, v string) bool {
 // promoteBuild serves POST api/build/promote/<name>/<number>. JCG
 // query-escapes both segments (BuildUrlWithEscapingSlash), so '+' is a
 // space here. [G] for names holding a literal '+'.
-func (e *Emulator) promoteBuild(w http.ResponseWriter, r *http.Request, p *principal, project, rest string) {
+func (e *Emulator) promoteBuild(w http.ResponseWriter, r *http.Request, p *principal, key, rest string) {
 	nameEsc, numberEsc, ok := cutLast(rest, "/")
 	name, err1 := url.QueryUnescape(nameEsc)
 	number, err2 := url.QueryUnescape(numberEsc)
@@ -193,11 +193,11 @@ func (e *Emulator) promoteBuild(w http.ResponseWriter, r *http.Request, p *princ
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if !p.can(actRead, buildRepoKey(project)) {
+	if !p.can(actRead, key) {
 		writeError(w, surfaceArtifactory, http.StatusForbidden, fmt.Sprintf("User %s is not permitted to promote build '%s'", p.name(), name)) // [G] text
 		return
 	}
-	run := e.findRun(project, name, number, "")
+	run := e.findRun(key, name, number, "")
 	if run == nil {
 		writeError(w, surfaceArtifactory, http.StatusNotFound, fmt.Sprintf("Unable to find build '%s' #%s.", name, number))
 		return

@@ -173,6 +173,8 @@ func TestBuildPublishGetList(t *testing.T) {
 		require.Equal(t, http.StatusNoContent, resp.StatusCode)
 		resp, _ = call(t, http.MethodGet, f.URL+"/artifactory/api/build/app/1?project=proj", f.AdminToken, nil, nil)
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		resp, _ = call(t, http.MethodGet, f.URL+"/artifactory/api/build/app/1?buildRepo=proj-build-info", f.AdminToken, nil, nil)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "buildRepo names the repository itself")
 		resp, _ = call(t, http.MethodGet, f.URL+"/artifactory/api/build/app/1", f.AdminToken, nil, nil)
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "not in the default build-info repository")
 	})
