@@ -45,6 +45,13 @@ type BuildRow struct {
 	Name    string `json:"name,omitempty"`
 	Number  string `json:"number,omitempty"`
 	Started string `json:"started"`
+
+	build, project string
+}
+
+// Resource is the build a row shows (a run shows its build).
+func (r BuildRow) Resource() guard.Resource {
+	return guard.Resource{Build: r.build, Project: r.project}
 }
 
 // BuildList is the result of list_builds, newest first.
@@ -63,7 +70,7 @@ var listBuilds = Define(Tool[ListBuildsIn, BuildList]{
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.Name, in.Project)}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: buildNotFoundHint},
-	Handle: func(ctx context.Context, d *Deps, in *ListBuildsIn) (*BuildList, error) {
+	Handle: func(ctx context.Context, d *Deps, in *ListBuildsIn, _ *guard.Decision) (*BuildList, error) {
 		var rows []BuildRow
 		if in.Name != "" {
 			runs, err := d.Client.Artifactory.ListBuildRuns(ctx, in.Project, in.Name)
@@ -71,18 +78,16 @@ var listBuilds = Define(Tool[ListBuildsIn, BuildList]{
 				return nil, err
 			}
 			for _, r := range runs {
-				rows = append(rows, BuildRow{Number: r.Number(), Started: r.Started})
+				rows = append(rows, BuildRow{Number: r.Number(), Started: r.Started, build: in.Name, project: in.Project})
 			}
 		} else {
 			builds, err := d.Client.Artifactory.ListBuilds(ctx, in.Project)
 			if err != nil {
 				return nil, err
 			}
+			// The wrapper leaves out the builds the policy hides.
 			for _, b := range builds {
-				// Builds the policy does not let the server read are not shown.
-				if d.Guard.CanReadBuild(in.Project, b.Name()) {
-					rows = append(rows, BuildRow{Name: b.Name(), Started: b.LastStarted})
-				}
+				rows = append(rows, BuildRow{Name: b.Name(), Started: b.LastStarted, build: b.Name(), project: in.Project})
 			}
 		}
 		sortNewestFirst(rows)
@@ -173,7 +178,7 @@ var getBuildInfo = Define(Tool[GetBuildIn, BuildInfoResult]{
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.Name, in.Project)}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: buildNotFoundHint},
-	Handle: func(ctx context.Context, d *Deps, in *GetBuildIn) (*BuildInfoResult, error) {
+	Handle: func(ctx context.Context, d *Deps, in *GetBuildIn, _ *guard.Decision) (*BuildInfoResult, error) {
 		pb, err := fetchBuild(ctx, d, in.Project, in.Name, in.Number)
 		if err != nil {
 			return nil, err

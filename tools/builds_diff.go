@@ -58,7 +58,7 @@ var diffBuilds = Define(Tool[DiffBuildsIn, BuildDiff]{
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.Name, in.Project)}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: buildNotFoundHint},
-	Handle: func(ctx context.Context, d *Deps, in *DiffBuildsIn) (*BuildDiff, error) {
+	Handle: func(ctx context.Context, d *Deps, in *DiffBuildsIn, _ *guard.Decision) (*BuildDiff, error) {
 		to := in.To
 		if to == "" {
 			to = latest

@@ -91,7 +91,7 @@ type promotionPlan struct {
 }
 
 // planPromotion reads the build and finds its artifacts in source_repo.
-func planPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn) (*promotionPlan, error) {
+func planPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guard.Decision) (*promotionPlan, error) {
 	pb, err := d.Client.Artifactory.GetBuildInfo(ctx, in.Project, in.Name, in.Number)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func planPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn) (*promotion
 	if len(branches) > 0 {
 		q := &aql.Query{Domain: aql.DomainItems, Include: buildFileFields,
 			Criteria: aql.Object(aql.Eq("repo", in.SourceRepo), aql.Eq("type", "file"), aql.OrOf(branches...))}
-		files, err := findFiles(ctx, d, q)
+		files, err := findFiles(ctx, d, dec, q)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +155,7 @@ func planPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn) (*promotion
 }
 
 // inTarget returns the sha256 of each plan path present in the target.
-func inTarget(ctx context.Context, d *Deps, target string, paths []string) (map[string]string, error) {
+func inTarget(ctx context.Context, d *Deps, dec *guard.Decision, target string, paths []string) (map[string]string, error) {
 	out := map[string]string{}
 	for start := 0; start < len(paths); start += 200 {
 		var branches []*aql.Criteria
@@ -165,7 +165,7 @@ func inTarget(ctx context.Context, d *Deps, target string, paths []string) (map[
 		}
 		q := &aql.Query{Domain: aql.DomainItems, Include: buildFileFields,
 			Criteria: aql.Object(aql.Eq("repo", target), aql.OrOf(branches...))}
-		files, err := findFiles(ctx, d, q)
+		files, err := findFiles(ctx, d, dec, q)
 		if err != nil {
 			return nil, err
 		}
@@ -185,12 +185,12 @@ func splitItemPath(p string) (dir, name string) {
 
 // checkPlan refuses a promotion whose artifacts are not all in source_repo
 // or that would replace other content in the target.
-func checkPlan(ctx context.Context, d *Deps, in *PromoteBuildIn, plan *promotionPlan) error {
+func checkPlan(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guard.Decision, plan *promotionPlan) error {
 	if len(plan.missing) > 0 {
 		return Errorf(CodeNotFound, "promote from the repository that holds them (get_build_info include artifacts, search_artifacts by checksum)",
 			"%d artifacts of build %s #%s are not in %s: %s", len(plan.missing), in.Name, in.Number, in.SourceRepo, listed(plan.missing))
 	}
-	have, err := inTarget(ctx, d, in.TargetRepo, plan.paths)
+	have, err := inTarget(ctx, d, dec, in.TargetRepo, plan.paths)
 	if err != nil {
 		return err
 	}
@@ -224,15 +224,15 @@ var promoteBuild = Define(Tool[PromoteBuildIn, PromoteBuildResult]{
 		"what would move; a real run is verified in the target.",
 	Actions:    promoteActions,
 	ErrorHints: ErrorHints{CodeNotFound: buildNotFoundHint},
-	Confirm: func(ctx context.Context, d *Deps, in *PromoteBuildIn) (*Plan, error) {
+	Confirm: func(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guard.Decision) (*Plan, error) {
 		if in.dryRun() || in.copy() {
 			return nil, nil
 		}
-		plan, err := planPromotion(ctx, d, in)
+		plan, err := planPromotion(ctx, d, in, dec)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkPlan(ctx, d, in, plan); err != nil {
+		if err := checkPlan(ctx, d, in, dec, plan); err != nil {
 			return nil, err
 		}
 		return &Plan{Summary: fmt.Sprintf("move %d files of build %s #%s from %s to %s (removed from %s)",
@@ -249,12 +249,12 @@ func capList(s []string) []string {
 	return s
 }
 
-func promote(ctx context.Context, d *Deps, in *PromoteBuildIn) (*PromoteBuildResult, error) {
-	plan, err := planPromotion(ctx, d, in)
+func promote(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guard.Decision) (*PromoteBuildResult, error) {
+	plan, err := planPromotion(ctx, d, in, dec)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPlan(ctx, d, in, plan); err != nil {
+	if err := checkPlan(ctx, d, in, dec, plan); err != nil {
 		return nil, err
 	}
 	dry := in.dryRun()
@@ -281,7 +281,7 @@ func promote(ctx context.Context, d *Deps, in *PromoteBuildIn) (*PromoteBuildRes
 	if dry {
 		return out, nil
 	}
-	if err := verifyPromotion(ctx, d, in, plan); err != nil {
+	if err := verifyPromotion(ctx, d, in, dec, plan); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -290,8 +290,8 @@ func promote(ctx context.Context, d *Deps, in *PromoteBuildIn) (*PromoteBuildRes
 // verifyPromotion looks for every planned file in the target and for the
 // status in the build's history: JFrog has answered "done" for promotions
 // that moved nothing (jfrog-cli #1313).
-func verifyPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn, plan *promotionPlan) error {
-	have, err := inTarget(ctx, d, in.TargetRepo, plan.paths)
+func verifyPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guard.Decision, plan *promotionPlan) error {
+	have, err := inTarget(ctx, d, dec, in.TargetRepo, plan.paths)
 	if err != nil {
 		return err
 	}

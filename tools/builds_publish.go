@@ -45,8 +45,8 @@ type PublishBuildIn struct {
 	ConfirmToken string `json:"confirm_token,omitempty"`
 
 	started   time.Time
-	collectQ  *aql.Query // what collect runs, narrowed by the guard
-	depsQ     *aql.Query // the dependency checksum lookup, narrowed by the guard
+	collectQ  *aql.Query // what collect runs; the handler runs the guard's scoped copy
+	depsQ     *aql.Query // the dependency checksum lookup, likewise
 	depHashes []string
 	refs      [][]itemRef // Modules[i].Artifacts, parsed
 }
@@ -196,7 +196,7 @@ var publishBuildInfo = Define(Tool[PublishBuildIn, PublishBuildResult]{
 		"Checksums come from Artifactory; an existing number needs overwrite.",
 	Actions:    publishActions,
 	ErrorHints: ErrorHints{CodeNotFound: "a named file or repository does not exist: check with get_artifact_info"},
-	Confirm: func(ctx context.Context, d *Deps, in *PublishBuildIn) (*Plan, error) {
+	Confirm: func(ctx context.Context, d *Deps, in *PublishBuildIn, _ *guard.Decision) (*Plan, error) {
 		if !in.Overwrite {
 			return nil, nil // an existing run is refused by Handle
 		}
@@ -217,7 +217,7 @@ var publishBuildInfo = Define(Tool[PublishBuildIn, PublishBuildResult]{
 	},
 })
 
-func publishBuild(ctx context.Context, d *Deps, in *PublishBuildIn) (*PublishBuildResult, error) {
+func publishBuild(ctx context.Context, d *Deps, in *PublishBuildIn, dec *guard.Decision) (*PublishBuildResult, error) {
 	old, err := existingRun(ctx, d, in)
 	if err != nil {
 		return nil, err
@@ -228,9 +228,9 @@ func publishBuild(ctx context.Context, d *Deps, in *PublishBuildIn) (*PublishBui
 	}
 	var modules []client.BuildModule
 	if len(in.Collect) > 0 {
-		modules, err = collectModules(ctx, d, in)
+		modules, err = collectModules(ctx, d, in, dec)
 	} else {
-		modules, err = explicitModules(ctx, d, in)
+		modules, err = explicitModules(ctx, d, in, dec)
 	}
 	if err != nil {
 		return nil, err
@@ -301,9 +301,9 @@ func (f storedFile) relPath() string {
 	return f.Path + "/" + f.Name
 }
 
-// findFiles runs a guard-scoped query and keeps the rows the policy lets
-// the server read (AQL $match may match more than a path prefix says).
-func findFiles(ctx context.Context, d *Deps, q *aql.Query) ([]storedFile, error) {
+// findFiles runs a query and keeps the rows the decision lets the call
+// see (AQL $match may match more than a path prefix says).
+func findFiles(ctx context.Context, d *Deps, dec *guard.Decision, q *aql.Query) ([]storedFile, error) {
 	res, err := d.Client.Artifactory.AQL(ctx, q.String())
 	if err != nil {
 		return nil, err
@@ -314,15 +314,15 @@ func findFiles(ctx context.Context, d *Deps, q *aql.Query) ([]storedFile, error)
 		if err := json.Unmarshal(raw, &f); err != nil {
 			return nil, fmt.Errorf("decode AQL row: %w", err)
 		}
-		if d.Guard.CanReadItem(f.Repo, f.Path, f.Name) {
+		if dec.Visible(guard.RowResource(f.Repo, f.Path, f.Name)) {
 			out = append(out, f)
 		}
 	}
 	return out, nil
 }
 
-func collectModules(ctx context.Context, d *Deps, in *PublishBuildIn) ([]client.BuildModule, error) {
-	files, err := findFiles(ctx, d, in.collectQ)
+func collectModules(ctx context.Context, d *Deps, in *PublishBuildIn, dec *guard.Decision) ([]client.BuildModule, error) {
+	files, err := findFiles(ctx, d, dec, dec.Query()) // the collect query, as the guard scoped it
 	if err != nil {
 		return nil, err
 	}
@@ -360,10 +360,10 @@ func collectModules(ctx context.Context, d *Deps, in *PublishBuildIn) ([]client.
 	return out, nil
 }
 
-func explicitModules(ctx context.Context, d *Deps, in *PublishBuildIn) ([]client.BuildModule, error) {
+func explicitModules(ctx context.Context, d *Deps, in *PublishBuildIn, dec *guard.Decision) ([]client.BuildModule, error) {
 	deps := map[string]storedFile{}
 	if in.depsQ != nil {
-		found, err := findFiles(ctx, d, in.depsQ)
+		found, err := findFiles(ctx, d, dec, dec.Query()) // the dependency lookup, as the guard scoped it
 		if err != nil {
 			return nil, err
 		}

@@ -29,8 +29,8 @@ func (g *Guard) gateDenies(repo string) *Denied {
 }
 
 // CanReadBuild reports whether the builds.read rules let the server see
-// build name in project ("" the default project); list tools use it to
-// hide builds the agent may not see.
+// build name in project ("" the default project); Decision.Visible uses it
+// to hide builds from lists.
 func (g *Guard) CanReadBuild(project, name string) bool {
 	if !g.mode.allows(ClassRead) || checkName(name) != nil {
 		return false

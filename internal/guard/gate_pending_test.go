@@ -13,16 +13,18 @@ func TestPromotionIntoAGatedRepositoryIsRefused(t *testing.T) {
 	g, err := New(Config{Policy: p})
 	require.NoError(t, err)
 	for _, repo := range []string{"libs-prod-local", "release-local"} {
-		err := g.Check(t.Context(), Call{Tool: "promote_build", Toolset: "builds", Class: ClassPromote,
-			Actions: []Action{{Class: ClassPromote, Repo: repo}}})
+		_, err := g.Check(t.Context(), Call{Tool: "promote_build", Toolset: "builds", Class: ClassPromote,
+			Actions: []Action{{Class: ClassPromote, Repo: repo}}, Repos: allLocal{}})
 		var d *Denied
 		require.ErrorAs(t, err, &d, repo)
 		assert.Contains(t, d.Reason, "cannot evaluate yet")
 	}
-	assert.NoError(t, g.Check(t.Context(), Call{Tool: "promote_build", Toolset: "builds", Class: ClassPromote,
-		Actions: []Action{{Class: ClassPromote, Repo: "staging-local"}}}))
-	assert.NoError(t, g.Check(t.Context(), Call{Tool: "copy_artifacts", Toolset: "artifacts", Class: ClassWrite,
-		Actions: []Action{{Class: ClassWrite, Repo: "libs-prod-local"}}}), "gates are about promotion")
+	_, err = g.Check(t.Context(), Call{Tool: "promote_build", Toolset: "builds", Class: ClassPromote,
+		Actions: []Action{{Class: ClassPromote, Repo: "staging-local"}}, Repos: allLocal{}})
+	assert.NoError(t, err)
+	_, err = g.Check(t.Context(), Call{Tool: "copy_artifacts", Toolset: "artifacts", Class: ClassWrite,
+		Actions: []Action{{Class: ClassWrite, Repo: "libs-prod-local"}}, Repos: allLocal{}})
+	assert.NoError(t, err, "gates are about promotion")
 }
 
 func TestCanReadBuild(t *testing.T) {
