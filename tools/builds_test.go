@@ -116,8 +116,8 @@ func TestBuildsEndToEnd(t *testing.T) {
 	require.Len(t, runs.Items, 2)
 	assert.Equal(t, "2", runs.Items[0].Number, "newest first")
 	builds := ok[tools.BuildList](t, h.call(t, "list_builds", map[string]any{}))
-	require.Len(t, builds.Items, 1)
-	assert.Equal(t, "web", builds.Items[0].Name)
+	require.Len(t, builds.Items, 3, "web and the demo seed's two builds")
+	assert.Equal(t, "web", builds.Items[0].Name, "newest first")
 }
 
 func TestPublishBuildInfo(t *testing.T) {
@@ -326,7 +326,7 @@ func TestBuildsPolicy(t *testing.T) {
 	t.Run("list_builds shows only readable builds", func(t *testing.T) {
 		h := setup(t)
 		list := ok[tools.BuildList](t, h.call(t, "list_builds", map[string]any{}))
-		require.Len(t, list.Items, 1)
+		require.Len(t, list.Items, 1, "not other, nor the demo seed's builds")
 		assert.Equal(t, "web", list.Items[0].Name)
 	})
 	for _, tc := range []struct {

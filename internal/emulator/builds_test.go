@@ -320,3 +320,27 @@ func TestBuildsAQL(t *testing.T) {
 		assert.Empty(t, m["results"])
 	})
 }
+
+func TestSeededBuilds(t *testing.T) {
+	s := demo(t)
+	resp, body := call(t, http.MethodGet, s.URL+"/artifactory/api/build", s.AdminToken, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, []any{
+		map[string]any{"uri": "/billing-service", "lastStarted": "2025-03-01T08:30:00.000+0000"},
+		map[string]any{"uri": "/web-frontend", "lastStarted": "2025-03-05T10:00:00.000+0000"},
+	}, decode(t, body)["builds"])
+	resp, body = call(t, http.MethodGet, s.URL+"/artifactory/api/build/web-frontend/8", s.AdminToken, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	mods := decode(t, body)["buildInfo"].(map[string]any)["modules"].([]any)
+	require.Len(t, mods, 1)
+	arts := mods[0].(map[string]any)["artifacts"].([]any)
+	require.Len(t, arts, 1, "the seeded file with build.name web-frontend and build.number 8")
+	a := arts[0].(map[string]any)
+	assert.Equal(t, "web-frontend/1.3.0/web-frontend-1.3.0.tar.gz", a["path"])
+	assert.Len(t, a["sha256"], 64)
+
+	_, err := emulator.ParseSeed([]byte(`{"builds":[{"name":"x","number":"1","started":"yesterday"}]}`))
+	require.NoError(t, err, "the section is checked when applied")
+	_, err = emulator.New(emulator.Options{DataDir: t.TempDir(), Seed: &emulator.Seed{Builds: []byte(`[{"name":"x","number":"1","started":"yesterday"}]`)}})
+	assert.ErrorContains(t, err, "valid started")
+}
