@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -125,6 +126,20 @@ func TestJFrogClientBuilds(t *testing.T) {
 		_, found, err = rt.GetBuildRuns(services.BuildInfoParams{BuildName: "no such build"})
 		require.NoError(t, err)
 		assert.False(t, found)
+	})
+
+	t.Run("builds.find through JCG's raw AQL", func(t *testing.T) {
+		_, rt, _ := buildFixture(t)
+		r, err := rt.Aql(`builds.find({"name":"` + buildName + `"}).sort({"$desc":["number"]})`)
+		require.NoError(t, err)
+		defer r.Close()
+		var res struct {
+			Results []map[string]string `json:"results"`
+		}
+		require.NoError(t, json.NewDecoder(r).Decode(&res))
+		require.Len(t, res.Results, 2)
+		assert.Equal(t, "2", res.Results[0]["build.number"])
+		assert.Equal(t, "artifactory-build-info", res.Results[0]["build.repo"])
 	})
 
 	t.Run("a user without build permissions is refused", func(t *testing.T) {
