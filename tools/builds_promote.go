@@ -235,8 +235,14 @@ var promoteBuild = Define(Tool[PromoteBuildIn, PromoteBuildResult]{
 		if err := checkPlan(ctx, d, in, dec, plan); err != nil {
 			return nil, err
 		}
+		// The confirmation binds what moves, content included: a file
+		// replaced in between makes the token fail.
+		state := make([]string, 0, len(plan.paths))
+		for _, p := range plan.paths {
+			state = append(state, p+" "+plan.sha256[p])
+		}
 		return &Plan{Summary: fmt.Sprintf("move %d files of build %s #%s from %s to %s (removed from %s)",
-			len(plan.paths), in.Name, in.Number, in.SourceRepo, in.TargetRepo, in.SourceRepo), Changes: capList(plan.paths)}, nil
+			len(plan.paths), in.Name, in.Number, in.SourceRepo, in.TargetRepo, in.SourceRepo), Changes: capList(plan.paths), state: state}, nil
 	},
 	Handle:  promote,
 	Summary: promoteSummary,

@@ -273,6 +273,25 @@ func TestPromoteBuild(t *testing.T) {
 		assert.Equal(t, tools.CodeNotFound, e.Code)
 		ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "app-prod-local", "path": "web/1/app.bin"}))
 	})
+	t.Run("a move confirmed after its files changed does not run", func(t *testing.T) {
+		h := setup(t)
+		a := args()
+		a["copy"] = false
+		plan := ok[tools.PromoteBuildResult](t, h.call(t, "promote_build", a))
+		require.True(t, plan.ConfirmationRequired)
+		// Someone replaces lib.bin: what the plan listed is no longer there.
+		req, err := http.NewRequest(http.MethodPut, h.emu.URL+"/artifactory/app-staging-local/web/1/lib.bin", strings.NewReader("lib changed"))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusCreated, resp.StatusCode)
+		a["confirm_token"] = plan.Plan.ConfirmToken
+		res := h.call(t, "promote_build", a)
+		require.True(t, res.IsError, "%s", text(res))
+		ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "app-staging-local", "path": "web/1/app.bin"}))
+	})
 	t.Run("other content at the target is a conflict before anything moves", func(t *testing.T) {
 		h := setup(t)
 		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "app-prod-local", "path": "web/1/app.bin", "content_text": "something else"}))
