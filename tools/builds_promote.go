@@ -220,8 +220,7 @@ var promoteBuild = Define(Tool[PromoteBuildIn, PromoteBuildResult]{
 	Toolset: "builds",
 	Class:   guard.ClassPromote,
 	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Promote a build run's artifacts from source_repo to target_repo and record a status. The default dry run lists " +
-		"what would move; a real run is verified in the target.",
+	Description: "Promote a build run's artifacts to target_repo and record a status. The default dry run lists what would move; a real run is verified.",
 	Actions:    promoteActions,
 	ErrorHints: ErrorHints{CodeNotFound: buildNotFoundHint},
 	Confirm: func(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guard.Decision) (*Plan, error) {

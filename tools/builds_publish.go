@@ -36,7 +36,7 @@ type PublishBuildIn struct {
 	Started    string            `json:"started,omitempty" jsonschema:"description=RFC 3339; default now"`
 	URL        string            `json:"url,omitempty" jsonschema:"description=CI run URL"`
 	Modules    []ModuleIn        `json:"modules,omitempty"`
-	Collect    []string          `json:"collect_repos,omitempty" jsonschema:"description=Or collect the files with this build.name/number from these repositories"`
+	Collect    []string          `json:"collect_repos,omitempty" jsonschema:"description=Or collect by build.name/number from these"`
 	GroupBy    string            `json:"group_by,omitempty" jsonschema:"enum=folder,enum=one,default=folder"`
 	VCS        *client.BuildVCS  `json:"vcs,omitempty"`
 	Properties map[string]string `json:"properties,omitempty" jsonschema:"description=Secret-looking keys are dropped"`
@@ -192,8 +192,7 @@ var publishBuildInfo = Define(Tool[PublishBuildIn, PublishBuildResult]{
 	Toolset: "builds",
 	Class:   guard.ClassWrite,
 	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Publish build info for files already in Artifactory (modules, or collect_repos by build.name/number). " +
-		"Checksums come from Artifactory; an existing number needs overwrite.",
+	Description: "Publish build info for files in Artifactory, named in modules or collected by build.name/number; checksums come from Artifactory.",
 	Actions:    publishActions,
 	ErrorHints: ErrorHints{CodeNotFound: "a named file or repository does not exist: check with get_artifact_info"},
 	Confirm: func(ctx context.Context, d *Deps, in *PublishBuildIn, _ *guard.Decision) (*Plan, error) {
