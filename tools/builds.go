@@ -36,7 +36,7 @@ func resolveNumber(ctx context.Context, d *Deps, project, name, number string) (
 type ListBuildsIn struct {
 	Name    string `json:"name,omitempty" jsonschema:"description=List this build's runs instead of all builds"`
 	Project string `json:"project,omitempty"`
-	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100"`
+	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000"`
 	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
 
@@ -60,12 +60,12 @@ type BuildList struct {
 }
 
 var listBuilds = Define(Tool[ListBuildsIn, BuildList]{
+	Docs:        "build names with their last start, or one build's runs, newest first; hides builds outside `builds.read`",
 	Name:        "list_builds",
 	Title:       "List builds",
-	Toolset:     "builds",
 	Class:       guard.ClassRead,
-	Hints:       ReadHints,
-	Description: "List build names with their last start, newest first; with name, that build's runs (number, started).",
+	Annotations: ReadOnly,
+	Description: "Builds, or with name one build's runs, newest first.",
 	Actions: func(in *ListBuildsIn) []guard.Action {
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.Name, in.Project)}
 	},
@@ -119,12 +119,25 @@ func sortNewestFirst(rows []BuildRow) {
 
 // GetBuildIn names one run.
 type GetBuildIn struct {
-	Name    string `json:"name" jsonschema:"required,minLength=1"`
-	Number  string `json:"number" jsonschema:"required,minLength=1,description=Or LATEST"`
+	Name    string `json:"name" jsonschema:"required"`
+	Number  string `json:"number" jsonschema:"required,description=Or LATEST"`
 	Project string `json:"project,omitempty"`
-	Include string `json:"include,omitempty" jsonschema:"enum=artifacts,enum=dependencies,description=Also list these"`
-	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200"`
+	Include string `json:"include,omitempty" jsonschema:"enum=artifacts,enum=dependencies"`
+	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000"`
 	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0"`
+}
+
+// Validate refuses empty names: an empty name would ask for the listing.
+func (in *GetBuildIn) Validate() error { return needNames(in.Name, in.Number) }
+
+// needNames refuses an empty build name or number.
+func needNames(vals ...string) error {
+	for _, v := range vals {
+		if strings.TrimSpace(v) == "" {
+			return Errorf(CodeInvalidArgument, "list_builds shows the builds and, with name, their numbers", "build names, numbers and repository keys must not be empty")
+		}
+	}
+	return nil
 }
 
 // ModuleSummary counts one module's files.
@@ -163,17 +176,33 @@ type BuildInfoResult struct {
 	VCS        []client.BuildVCS `json:"vcs,omitempty"`
 	Modules    []ModuleSummary   `json:"modules"`
 	Promotions []PromotionEntry  `json:"promotions,omitempty"`
-	List[BuildFile]
+	Files      *List[BuildFile]  `json:"files,omitempty"`
+}
+
+// The files page is what the response budget cuts and the row filter sees.
+func (r *BuildInfoResult) itemCount() int {
+	if r.Files == nil {
+		return 0
+	}
+	return r.Files.itemCount()
+}
+
+func (r *BuildInfoResult) keep(n int) { r.Files.keep(n) }
+
+func (r *BuildInfoResult) filterItems(visible func(guard.Resource) bool) int {
+	if r.Files == nil {
+		return 0
+	}
+	return r.Files.filterItems(visible)
 }
 
 var getBuildInfo = Define(Tool[GetBuildIn, BuildInfoResult]{
-	Name:    "get_build_info",
-	Title:   "Get build info",
-	Toolset: "builds",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Description: "One build run: modules with artifact and dependency counts, vcs, agent, promotion history; include lists the " +
-		"files with sha256.",
+	Docs:        "one run (a number or `LATEST`, resolved as JFrog's client does): modules with counts, vcs, agent, promotion history; artifacts or dependencies with sha256 when asked, paged",
+	Name:        "get_build_info",
+	Title:       "Get build info",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Description: "One build run: modules, vcs, promotions; include lists files with sha256.",
 	Actions: func(in *GetBuildIn) []guard.Action {
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.Name, in.Project)}
 	},
@@ -194,11 +223,10 @@ var getBuildInfo = Define(Tool[GetBuildIn, BuildInfoResult]{
 		for _, s := range bi.Statuses {
 			out.Promotions = append(out.Promotions, PromotionEntry{Status: s.Status, Repository: s.Repository, Timestamp: s.Timestamp, User: s.User})
 		}
-		files := []BuildFile{}
 		if in.Include != "" {
-			files = buildFiles(&bi, in.Include == "dependencies")
+			files := Paginate(buildFiles(&bi, in.Include == "dependencies"), in.Offset, limitOr(in.Limit, 200))
+			out.Files = &files
 		}
-		out.List = Paginate(files, in.Offset, limitOr(in.Limit, 200))
 		return out, nil
 	},
 	Summary: func(in *GetBuildIn, out *BuildInfoResult) string {

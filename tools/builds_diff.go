@@ -13,11 +13,14 @@ const maxDiffEntries = 200
 
 // DiffBuildsIn names two runs of one build.
 type DiffBuildsIn struct {
-	Name    string `json:"name" jsonschema:"required,minLength=1"`
-	From    string `json:"from" jsonschema:"required,minLength=1,description=Earlier number"`
+	Name    string `json:"name" jsonschema:"required"`
+	From    string `json:"from" jsonschema:"required"`
 	To      string `json:"to,omitempty" jsonschema:"default=LATEST"`
 	Project string `json:"project,omitempty"`
 }
+
+// Validate refuses empty names.
+func (in *DiffBuildsIn) Validate() error { return needNames(in.Name, in.From) }
 
 // DiffEntry is one file that differs: an artifact (key: file name, or
 // path when the name is not unique) or a dependency (key: id), with its
@@ -48,12 +51,12 @@ type VCSRange struct {
 }
 
 var diffBuilds = Define(Tool[DiffBuildsIn, BuildDiff]{
+	Docs:        "two runs of a build: artifacts and dependencies added, removed, changed (by sha256), vcs revisions",
 	Name:        "diff_builds",
 	Title:       "Diff builds",
-	Toolset:     "builds",
 	Class:       guard.ClassRead,
-	Hints:       ReadHints,
-	Description: "Compare two runs of a build: artifacts and dependencies added, removed and changed (by sha256), and the vcs revision range.",
+	Annotations: ReadOnly,
+	Description: "What changed between two runs of a build: files (by sha256) and vcs revisions.",
 	Actions: func(in *DiffBuildsIn) []guard.Action {
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.Name, in.Project)}
 	},

@@ -22,16 +22,16 @@ const dependenciesNote = "Artifactory promotes the build's dependencies from whi
 
 // PromoteBuildIn is one build promotion.
 type PromoteBuildIn struct {
-	Name         string              `json:"name" jsonschema:"required,minLength=1"`
-	Number       string              `json:"number" jsonschema:"required,minLength=1"`
+	Name         string              `json:"name" jsonschema:"required"`
+	Number       string              `json:"number" jsonschema:"required"`
 	Project      string              `json:"project,omitempty"`
-	SourceRepo   string              `json:"source_repo" jsonschema:"required,minLength=1"`
-	TargetRepo   string              `json:"target_repo" jsonschema:"required,minLength=1"`
+	SourceRepo   string              `json:"source_repo" jsonschema:"required"`
+	TargetRepo   string              `json:"target_repo" jsonschema:"required"`
 	Status       string              `json:"status,omitempty"`
 	Comment      string              `json:"comment,omitempty"`
 	Copy         *bool               `json:"copy,omitempty" jsonschema:"default=true,description=false moves (two-phase)"`
-	Dependencies bool                `json:"dependencies,omitempty" jsonschema:"description=Also dependencies (copy only)"`
-	Properties   map[string][]string `json:"properties,omitempty" jsonschema:"description=Set on the promoted files"`
+	Dependencies bool                `json:"dependencies,omitempty"`
+	Properties   map[string][]string `json:"properties,omitempty"`
 	DryRun       *bool               `json:"dry_run,omitempty" jsonschema:"default=true"`
 
 	ConfirmToken string `json:"confirm_token,omitempty"`
@@ -42,6 +42,9 @@ func (in *PromoteBuildIn) dryRun() bool { return in.DryRun == nil || *in.DryRun 
 
 // Validate refuses what cannot be checked before the promotion runs.
 func (in *PromoteBuildIn) Validate() error {
+	if err := needNames(in.Name, in.Number, in.SourceRepo, in.TargetRepo); err != nil {
+		return err
+	}
 	if in.Number == latest {
 		return Errorf(CodeInvalidArgument, "list_builds with name shows the numbers", "promote an exact build number, not LATEST: a plan must stay about one run")
 	}
@@ -58,9 +61,7 @@ func (in *PromoteBuildIn) Validate() error {
 // PromoteBuildResult is the result of promote_build.
 type PromoteBuildResult struct {
 	Pending
-	Copy       bool     `json:"copy"`
 	DryRun     bool     `json:"dry_run"`
-	Done       bool     `json:"done"`
 	Items      []string `json:"items" jsonschema:"description=Paths that move (or moved)\\, the same in both repositories"`
 	ItemsCount int      `json:"items_count"`
 	Messages   []string `json:"messages,omitempty"`
@@ -215,14 +216,14 @@ func listed(s []string) string {
 }
 
 var promoteBuild = Define(Tool[PromoteBuildIn, PromoteBuildResult]{
-	Name:    "promote_build",
-	Title:   "Promote build",
-	Toolset: "builds",
-	Class:   guard.ClassPromote,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Promote a build run's artifacts to target_repo and record a status. The default dry run lists what would move; a real run is verified.",
-	Actions:    promoteActions,
-	ErrorHints: ErrorHints{CodeNotFound: buildNotFoundHint},
+	Docs:        "dry run by default, listing the files that would move; copy by default, a move is two-phase and needs delete on the source; refuses other content at the target; a real run is verified in the target and in the status history (a \"done\" that moved nothing is an error naming what is missing); with `dependencies` the result says Artifactory takes them from anywhere; a target behind a release gate is refused until gates can be evaluated",
+	Name:        "promote_build",
+	Title:       "Promote build",
+	Class:       guard.ClassPromote,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
+	Description: "Promote a run's artifacts to target_repo with a status; dry run by default; verified.",
+	Actions:     promoteActions,
+	ErrorHints:  ErrorHints{CodeNotFound: buildNotFoundHint},
 	Confirm: func(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guard.Decision) (*Plan, error) {
 		if in.dryRun() || in.copy() {
 			return nil, nil
@@ -269,7 +270,7 @@ func promote(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guard.Decisi
 	if err != nil {
 		return nil, err
 	}
-	out := &PromoteBuildResult{Copy: in.copy(), DryRun: dry, Done: !dry, Items: capList(plan.paths), ItemsCount: len(plan.paths)}
+	out := &PromoteBuildResult{DryRun: dry, Items: capList(plan.paths), ItemsCount: len(plan.paths)}
 	if out.Items == nil {
 		out.Items = []string{}
 	}
@@ -333,12 +334,12 @@ func verifyPromotion(ctx context.Context, d *Deps, in *PromoteBuildIn, dec *guar
 
 func promoteSummary(in *PromoteBuildIn, out *PromoteBuildResult) string {
 	verb := "copy"
-	if !out.Copy {
+	if !in.copy() {
 		verb = "move"
 	}
 	if out.DryRun {
 		return fmt.Sprintf("dry run: would %s %d files of build %s #%s from %s to %s; call again with dry_run false to do it",
 			verb, out.ItemsCount, in.Name, in.Number, in.SourceRepo, in.TargetRepo)
 	}
-	return fmt.Sprintf("promoted build %s #%s: %d files %s to %s, verified there", in.Name, in.Number, out.ItemsCount, map[bool]string{true: "copied", false: "moved"}[out.Copy], in.TargetRepo)
+	return fmt.Sprintf("promoted build %s #%s: %d files %s to %s, verified there", in.Name, in.Number, out.ItemsCount, map[bool]string{true: "copied", false: "moved"}[in.copy()], in.TargetRepo)
 }

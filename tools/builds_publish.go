@@ -30,17 +30,15 @@ var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // or from collect_repos, never both; checksums are always looked up in
 // Artifactory.
 type PublishBuildIn struct {
-	Name       string            `json:"name" jsonschema:"required,minLength=1"`
-	Number     string            `json:"number" jsonschema:"required,minLength=1"`
+	Name       string            `json:"name" jsonschema:"required"`
+	Number     string            `json:"number" jsonschema:"required"`
 	Project    string            `json:"project,omitempty"`
-	Started    string            `json:"started,omitempty" jsonschema:"description=RFC 3339; default now"`
-	URL        string            `json:"url,omitempty" jsonschema:"description=CI run URL"`
+	Started    string            `json:"started,omitempty"`
 	Modules    []ModuleIn        `json:"modules,omitempty"`
-	Collect    []string          `json:"collect_repos,omitempty" jsonschema:"description=Or collect by build.name/number from these"`
-	GroupBy    string            `json:"group_by,omitempty" jsonschema:"enum=folder,enum=one,default=folder"`
-	VCS        *client.BuildVCS  `json:"vcs,omitempty"`
+	Collect    []string          `json:"collect_repos,omitempty"`
+	VCS        map[string]string `json:"vcs,omitempty" jsonschema:"description=url\\, revision\\, branch\\, message"`
 	Properties map[string]string `json:"properties,omitempty" jsonschema:"description=Secret-looking keys are dropped"`
-	Overwrite  bool              `json:"overwrite,omitempty" jsonschema:"description=Replace this number's run"`
+	Overwrite  bool              `json:"overwrite,omitempty"`
 
 	ConfirmToken string `json:"confirm_token,omitempty"`
 
@@ -67,6 +65,16 @@ type itemRef struct{ repo, path string }
 // Validate checks what the schema cannot and prepares the queries the
 // guard will scope.
 func (in *PublishBuildIn) Validate() error {
+	for k := range in.VCS {
+		switch k {
+		case "url", "revision", "branch", "message":
+		default:
+			return Errorf(CodeInvalidArgument, "vcs takes url, revision, branch and message", "unknown vcs field %q", k)
+		}
+	}
+	if err := needNames(in.Name, in.Number); err != nil {
+		return err
+	}
 	if (len(in.Modules) == 0) == (len(in.Collect) == 0) {
 		return Errorf(CodeInvalidArgument, "give modules (explicit artifacts) or collect_repos (repositories to search by build.name/build.number)", "exactly one of modules and collect_repos is required")
 	}
@@ -139,7 +147,6 @@ func collectQuery(repos []string, name, number string) *aql.Query {
 // PublishBuildResult is the result of publish_build_info.
 type PublishBuildResult struct {
 	Pending
-	Started           string   `json:"started,omitempty"`
 	URI               string   `json:"uri,omitempty"`
 	Modules           int      `json:"modules"`
 	Artifacts         int      `json:"artifacts"`
@@ -187,14 +194,14 @@ func countArtifacts(bi *client.BuildInfo) int {
 }
 
 var publishBuildInfo = Define(Tool[PublishBuildIn, PublishBuildResult]{
-	Name:    "publish_build_info",
-	Title:   "Publish build info",
-	Toolset: "builds",
-	Class:   guard.ClassWrite,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Publish build info for files in Artifactory, named in modules or collected by build.name/number; checksums come from Artifactory.",
-	Actions:    publishActions,
-	ErrorHints: ErrorHints{CodeNotFound: "a named file or repository does not exist: check with get_artifact_info"},
+	Docs:        "explicit modules or every file carrying `build.name`/`build.number` in the given repositories; checksums always from Artifactory; secret-looking property keys (password, secret, token, key, credential, auth) dropped and named; an existing number is a conflict unless `overwrite: true` (two-phase)",
+	Name:        "publish_build_info",
+	Title:       "Publish build info",
+	Class:       guard.ClassWrite,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
+	Description: "Publish build info for uploaded files: modules, or collect_repos by build.name/number.",
+	Actions:     publishActions,
+	ErrorHints:  ErrorHints{CodeNotFound: "a named file or repository does not exist: check with get_artifact_info"},
 	Confirm: func(ctx context.Context, d *Deps, in *PublishBuildIn, _ *guard.Decision) (*Plan, error) {
 		if !in.Overwrite {
 			return nil, nil // an existing run is refused by Handle
@@ -237,9 +244,10 @@ func publishBuild(ctx context.Context, d *Deps, in *PublishBuildIn, dec *guard.D
 	props, dropped := filterSecrets(in.Properties)
 	bi := &client.BuildInfo{Version: "1.0.1", Name: in.Name, Number: in.Number, Started: client.FormatBuildTime(in.started),
 		Agent: &client.BuildAgent{Name: "jfrog-mcp", Version: buildinfo.Version}, BuildAgent: &client.BuildAgent{Name: "GENERIC", Version: buildinfo.Version},
-		URL: in.URL, Properties: props, Modules: modules}
-	if in.VCS != nil {
-		bi.VCS = []client.BuildVCS{*in.VCS}
+		Properties: props, Modules: modules}
+	if len(in.VCS) > 0 {
+		v := in.VCS
+		bi.VCS = []client.BuildVCS{{URL: v["url"], Revision: v["revision"], Branch: v["branch"], Message: v["message"]}}
 	}
 	if old != nil {
 		// As jfrog-cli's --overwrite: the old runs of this number go first,
@@ -256,7 +264,7 @@ func publishBuild(ctx context.Context, d *Deps, in *PublishBuildIn, dec *guard.D
 	if err != nil {
 		return nil, fmt.Errorf("read back published build %s #%s: %w", in.Name, in.Number, err)
 	}
-	out := &PublishBuildResult{Started: bi.Started, URI: pb.URI, Modules: len(modules),
+	out := &PublishBuildResult{URI: pb.URI, Modules: len(modules),
 		DroppedProperties: dropped, Replaced: old != nil}
 	for _, m := range modules {
 		out.Artifacts += len(m.Artifacts)
@@ -335,12 +343,10 @@ func collectModules(ctx context.Context, d *Deps, in *PublishBuildIn, dec *guard
 	byModule := map[string]*client.BuildModule{}
 	var order []string
 	for _, f := range files {
-		id := in.Name
-		if in.GroupBy != "one" {
-			id = f.Path
-			if id == "" || id == "." {
-				id = f.Repo
-			}
+		// One module per folder, as jfrog-cli groups a generic upload.
+		id := f.Path
+		if id == "" || id == "." {
+			id = f.Repo
 		}
 		m := byModule[id]
 		if m == nil {

@@ -72,8 +72,9 @@ func TestBuildsEndToEnd(t *testing.T) {
 
 	info := ok[tools.BuildInfoResult](t, h.call(t, "get_build_info", map[string]any{"name": "web", "number": "LATEST", "include": "artifacts"}))
 	assert.Equal(t, "2", info.Number)
-	require.Len(t, info.Items, 3)
-	for _, f := range info.Items {
+	require.NotNil(t, info.Files)
+	require.Len(t, info.Files.Items, 3)
+	for _, f := range info.Files.Items {
 		assert.Equal(t, sums[f.Name], f.SHA256, f.Name)
 		assert.Len(t, f.SHA256, 64)
 	}
@@ -82,14 +83,13 @@ func TestBuildsEndToEnd(t *testing.T) {
 	before := emulatorState(t, h)
 	dry := ok[tools.PromoteBuildResult](t, h.call(t, "promote_build", promote))
 	assert.True(t, dry.DryRun, "dry_run defaults to true")
-	assert.False(t, dry.Done)
 	assert.Equal(t, []string{"web/2/app.bin", "web/2/lib.bin", "web/2/readme.txt"}, dry.Items)
 	assert.Equal(t, before, emulatorState(t, h), "a dry run changes nothing")
 
 	promote["dry_run"] = false
 	done := ok[tools.PromoteBuildResult](t, h.call(t, "promote_build", promote))
-	assert.True(t, done.Done)
-	assert.True(t, done.Copy, "copy is the default")
+	assert.False(t, done.DryRun)
+	ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "app-staging-local", "path": "web/2/app.bin"})) // copy is the default: the source stays
 	for name, sum := range sums {
 		got := ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "app-prod-local", "path": "web/2/" + name}))
 		require.NotNil(t, got.Checksums)
@@ -100,7 +100,7 @@ func TestBuildsEndToEnd(t *testing.T) {
 	require.Len(t, info.Promotions, 1)
 	assert.Equal(t, "released", info.Promotions[0].Status)
 	assert.Equal(t, "app-prod-local", info.Promotions[0].Repository)
-	assert.Empty(t, info.Items, "artifacts are listed only when asked")
+	assert.Nil(t, info.Files, "files are listed only when asked")
 
 	diff := ok[tools.BuildDiff](t, h.call(t, "diff_builds", map[string]any{"name": "web", "from": "1"}))
 	assert.Equal(t, "2", diff.To, "to defaults to LATEST")
@@ -268,7 +268,7 @@ func TestPromoteBuild(t *testing.T) {
 		ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "app-staging-local", "path": "web/1/app.bin"}))
 		a["confirm_token"] = plan.Plan.ConfirmToken
 		done := ok[tools.PromoteBuildResult](t, h.call(t, "promote_build", a))
-		assert.False(t, done.Copy)
+		assert.False(t, done.DryRun)
 		e := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "app-staging-local", "path": "web/1/app.bin"}))
 		assert.Equal(t, tools.CodeNotFound, e.Code)
 		ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "app-prod-local", "path": "web/1/app.bin"}))
