@@ -40,23 +40,28 @@ func publishCollected(t *testing.T, h *harness, number string, extra map[string]
 	return ok[tools.PublishBuildResult](t, h.call(t, "publish_build_info", args))
 }
 
+// adminRequest sends one request to the emulator's Artifactory as its
+// admin, behind the server's back, and returns the status and body.
+func adminRequest(t *testing.T, h *harness, method, path, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, h.emu.URL+"/artifactory/"+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
 // emulatorState is everything an admin can see of the repositories and
 // builds involved: files with checksums and properties, and the build info.
 func emulatorState(t *testing.T, h *harness) string {
 	t.Helper()
-	get := func(method, path, body string) string {
-		req, err := http.NewRequest(method, h.emu.URL+"/artifactory/"+path, strings.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		return string(b)
-	}
-	return get(http.MethodPost, "api/search/aql", `items.find({"type":"any"}).include("repo","path","name","sha256","modified","property")`) +
-		get(http.MethodGet, "api/build/web/2", "")
+	_, items := adminRequest(t, h, http.MethodPost, "api/search/aql", `items.find({"type":"any"}).include("repo","path","name","sha256","modified","property")`)
+	_, build := adminRequest(t, h, http.MethodGet, "api/build/web/2", "")
+	return items + build
 }
 
 func TestBuildsEndToEnd(t *testing.T) {
@@ -280,13 +285,8 @@ func TestPromoteBuild(t *testing.T) {
 		plan := ok[tools.PromoteBuildResult](t, h.call(t, "promote_build", a))
 		require.True(t, plan.ConfirmationRequired)
 		// Someone replaces lib.bin: what the plan listed is no longer there.
-		req, err := http.NewRequest(http.MethodPut, h.emu.URL+"/artifactory/app-staging-local/web/1/lib.bin", strings.NewReader("lib changed"))
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.Equal(t, http.StatusCreated, resp.StatusCode)
+		status, _ := adminRequest(t, h, http.MethodPut, "app-staging-local/web/1/lib.bin", "lib changed")
+		require.Equal(t, http.StatusCreated, status)
 		a["confirm_token"] = plan.Plan.ConfirmToken
 		res := h.call(t, "promote_build", a)
 		require.True(t, res.IsError, "%s", text(res))
@@ -332,14 +332,8 @@ func TestBuildsPolicy(t *testing.T) {
 		uploadBuildFiles(t, h, "1", map[string]string{"app.bin": "app"})
 		publishCollected(t, h, "1", nil)
 		// A build the policy hides, published behind the server's back.
-		req, err := http.NewRequest(http.MethodPut, h.emu.URL+"/artifactory/api/build",
-			strings.NewReader(`{"name":"other","number":"1","started":"2026-05-01T10:00:00.000+0000"}`))
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.Equal(t, http.StatusNoContent, resp.StatusCode)
+		status, _ := adminRequest(t, h, http.MethodPut, "api/build", `{"name":"other","number":"1","started":"2026-05-01T10:00:00.000+0000"}`)
+		require.Equal(t, http.StatusNoContent, status)
 		return h
 	}
 	t.Run("list_builds shows only readable builds", func(t *testing.T) {
