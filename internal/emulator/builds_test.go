@@ -277,12 +277,16 @@ func TestBuildPromotion(t *testing.T) {
 }
 
 func TestBuildsAQL(t *testing.T) {
-	f := startBuildFixture(t)
-	for _, n := range []struct{ num, started string }{{"1", started1}, {"2", "2026-05-02T10:00:00.000+0200"}} {
-		status, _ := f.publish(t, f.ci, buildJSON(n.num, n.started, nil))
-		require.Equal(t, http.StatusNoContent, status)
+	// Each subtest gets its own platform with runs 1 and 2 of "app".
+	twoRuns := func(t *testing.T) *buildFixture {
+		f := startBuildFixture(t)
+		for _, n := range []struct{ num, started string }{{"1", started1}, {"2", "2026-05-02T10:00:00.000+0200"}} {
+			status, _ := f.publish(t, f.ci, buildJSON(n.num, n.started, nil))
+			require.Equal(t, http.StatusNoContent, status)
+		}
+		return f
 	}
-	aql := func(t *testing.T, auth, q string) (int, map[string]any) {
+	aql := func(t *testing.T, f *buildFixture, auth, q string) (int, map[string]any) {
 		resp, body := call(t, http.MethodPost, f.URL+"/artifactory/api/search/aql", auth, strings.NewReader(q), nil)
 		if resp.StatusCode != http.StatusOK {
 			return resp.StatusCode, nil
@@ -290,7 +294,8 @@ func TestBuildsAQL(t *testing.T) {
 		return resp.StatusCode, decode(t, body)
 	}
 	t.Run("name, number and started", func(t *testing.T) {
-		code, m := aql(t, f.ci, `builds.find({"name":"app","started":{"$gt":"2026-05-01T12:00:00.000Z"}})`)
+		f := twoRuns(t)
+		code, m := aql(t, f, f.ci, `builds.find({"name":"app","started":{"$gt":"2026-05-01T12:00:00.000Z"}})`)
 		require.Equal(t, http.StatusOK, code)
 		res := m["results"].([]any)
 		require.Len(t, res, 1)
@@ -301,21 +306,24 @@ func TestBuildsAQL(t *testing.T) {
 		assert.Equal(t, "ci", row["build.created_by"])
 	})
 	t.Run("build properties, sort and limit", func(t *testing.T) {
-		code, m := aql(t, f.ci, `builds.find({"@buildInfo.env.STAGE":"ci"}).sort({"$desc":["number"]}).limit(1)`)
+		f := twoRuns(t)
+		code, m := aql(t, f, f.ci, `builds.find({"@buildInfo.env.STAGE":"ci"}).sort({"$desc":["number"]}).limit(1)`)
 		require.Equal(t, http.StatusOK, code)
 		res := m["results"].([]any)
 		require.Len(t, res, 1)
 		assert.Equal(t, "2", res[0].(map[string]any)["build.number"])
 	})
 	t.Run("LATEST as JCG resolves it", func(t *testing.T) {
-		code, m := aql(t, f.ci, `items.find({"type": "file","repo": "artifactory-build-info","path": {"$match": "app"}}).sort({"$desc":["created"]}).limit(1)`)
+		f := twoRuns(t)
+		code, m := aql(t, f, f.ci, `items.find({"type": "file","repo": "artifactory-build-info","path": {"$match": "app"}}).sort({"$desc":["created"]}).limit(1)`)
 		require.Equal(t, http.StatusOK, code)
 		res := m["results"].([]any)
 		require.Len(t, res, 1)
 		assert.True(t, strings.HasPrefix(res[0].(map[string]any)["name"].(string), "2-"))
 	})
 	t.Run("builds the caller cannot read are not there", func(t *testing.T) {
-		code, m := aql(t, f.viewer, `builds.find({"name":"app"})`)
+		f := twoRuns(t)
+		code, m := aql(t, f, f.viewer, `builds.find({"name":"app"})`)
 		require.Equal(t, http.StatusOK, code)
 		assert.Empty(t, m["results"])
 	})
