@@ -169,6 +169,7 @@ func TestWrapperRemovesHiddenItems(t *testing.T) {
 	leaky := tools.Define(tools.Tool[struct{}, tools.SearchResult]{
 		Name: "leaky_list", Title: "Leaky list", Description: "Returns items the policy hides.",
 		Toolset: "artifacts", Class: "read", Hints: tools.ReadHints,
+		Actions: func(*struct{}) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
 		Handle: func(_ context.Context, _ *tools.Deps, _ *struct{}, _ *guard.Decision) (*tools.SearchResult, error) {
 			out := &tools.SearchResult{}
 			for _, it := range resolveItems {

@@ -61,18 +61,24 @@ func deletePlan(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision)
 		return nil, err
 	}
 	target := in.Repo + "/" + in.Path
-	if !dec.Reveals(in.Repo, in.Path) {
+	var plan *Plan
+	switch {
+	case !dec.Reveals(in.Repo, in.Path):
 		// Describing what is deleted would be reading it.
-		return &Plan{Summary: fmt.Sprintf("delete %s and, if it is a folder, everything under it (%s)", target, notReadable)}, nil
+		plan = &Plan{Summary: fmt.Sprintf("delete %s and, if it is a folder, everything under it (%s)", target, notReadable)}
+	case item.IsFolder():
+		plan = &Plan{Summary: fmt.Sprintf("delete folder %s and everything under it (%d direct entries)", target, len(item.Children))}
+	default:
+		sha := ""
+		if item.Checksums != nil {
+			sha = ", sha256 " + item.Checksums.SHA256
+		}
+		plan = &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}
 	}
-	if item.IsFolder() {
-		return &Plan{Summary: fmt.Sprintf("delete folder %s and everything under it (%d direct entries)", target, len(item.Children))}, nil
-	}
-	sha := ""
-	if item.Checksums != nil {
-		sha = ", sha256 " + item.Checksums.SHA256
-	}
-	return &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}, nil
+	// The token binds the items and their sha256: a replay after the
+	// delete, or a file replaced since the plan, no longer matches.
+	plan.state, err = treeState(ctx, d, deleteRepo(in, dec), in.Path, item)
+	return plan, err
 }
 
 // deleteRepo is where the delete is sent: through a virtual repository,

@@ -33,6 +33,7 @@ func validTool() Tool[pingIn, pingOut] {
 	return Tool[pingIn, pingOut]{
 		Name: "ping_repo", Title: "Ping", Description: "Ping.", Toolset: "platform",
 		Class: guard.ClassRead, Hints: ReadHints,
+		Actions: func(in *pingIn) []guard.Action { return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo}} },
 		Handle: func(context.Context, *Deps, *pingIn, *guard.Decision) (*pingOut, error) {
 			return &pingOut{OK: true}, nil
 		},
@@ -50,6 +51,7 @@ func TestDefineRefusesInconsistentTools(t *testing.T) {
 		"read tool not read-only": func(t *Tool[pingIn, pingOut]) { t.Hints.ReadOnly = no },
 		"destructive read":        func(t *Tool[pingIn, pingOut]) { t.Hints.Destructive = yes },
 		"no handler":              func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
+		"no actions":              func(t *Tool[pingIn, pingOut]) { t.Actions = nil },
 	}
 	require.NotPanics(t, func() { Define(validTool()) })
 	for name, mutate := range cases {
@@ -65,7 +67,8 @@ func TestDefineRefusesNonObjectSchemas(t *testing.T) {
 	assert.Panics(t, func() {
 		Define(Tool[string, pingOut]{
 			Name: "bad_input", Title: "x", Description: "x", Toolset: "platform", Class: guard.ClassRead, Hints: ReadHints,
-			Handle: func(context.Context, *Deps, *string, *guard.Decision) (*pingOut, error) { return nil, nil },
+			Actions: func(*string) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
+			Handle:  func(context.Context, *Deps, *string, *guard.Decision) (*pingOut, error) { return nil, nil },
 		})
 	})
 }

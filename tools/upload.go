@@ -92,15 +92,16 @@ func (in *UploadIn) Validate() error {
 // UploadResult says what was deployed and whether JFrog stored exactly it.
 type UploadResult struct {
 	Pending
-	Repo               string              `json:"repo"`
-	Path               string              `json:"path"`
-	Size               int64               `json:"size"`
-	Checksums          Checksums           `json:"checksums"`
-	Verified           bool                `json:"verified" jsonschema:"description=JFrog's checksums of the stored artifact equal the ones computed here"`
-	DeployedByChecksum bool                `json:"deployed_by_checksum" jsonschema:"description=JFrog already had the content\\, so no bytes were sent"`
-	Unchanged          bool                `json:"unchanged,omitempty" jsonschema:"description=The same content was already at this path (only the given properties were set)"`
-	DownloadURI        string              `json:"download_uri,omitempty"`
-	Properties         map[string][]string `json:"properties,omitempty"`
+	Repo                    string              `json:"repo"`
+	Path                    string              `json:"path"`
+	Size                    int64               `json:"size"`
+	Checksums               Checksums           `json:"checksums"`
+	Verified                bool                `json:"verified" jsonschema:"description=JFrog's checksums of the stored artifact equal the ones computed here"`
+	DeployedByChecksum      bool                `json:"deployed_by_checksum" jsonschema:"description=JFrog already had the content\\, so no bytes were sent"`
+	Unchanged               bool                `json:"unchanged,omitempty" jsonschema:"description=The same content was already at this path (only the given properties were set)"`
+	VerifiedAfterLostAnswer bool                `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the artifact was then found stored with this content and these properties"`
+	DownloadURI             string              `json:"download_uri,omitempty"`
+	Properties              map[string][]string `json:"properties,omitempty"`
 }
 
 var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
@@ -138,6 +139,9 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 			how = "already there, unchanged"
 		case out.DeployedByChecksum:
 			how = "deployed by checksum (no bytes sent)"
+		}
+		if out.VerifiedAfterLostAnswer {
+			how += "; JFrog's answer was lost, the stored artifact was checked afterwards"
 		}
 		return fmt.Sprintf("%s/%s: %d bytes, %s, verified", out.Repo, out.Path, out.Size, how)
 	},
@@ -308,7 +312,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*U
 			return nil, changedUnderUpload(err, in, src, sums.SHA256)
 		}
 	}
-	out.DownloadURI = res.DownloadURI
+	out.DownloadURI, out.VerifiedAfterLostAnswer = res.DownloadURI, res.VerifiedAfterLostAnswer
 	got := Checksums{SHA256: res.Checksums.SHA256, SHA1: res.Checksums.SHA1, MD5: res.Checksums.MD5}
 	out.Checksums = sums
 	// For files only the sha256 was computed here: the other two are
@@ -385,11 +389,17 @@ func overwritePlan(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decisi
 	if existing.Folder {
 		return nil, nil // nothing to confirm: upload refuses the folder
 	}
-	if !dec.Reveals(in.Repo, in.Path) {
-		return &Plan{Summary: fmt.Sprintf("replace the file that exists at %s/%s with the new content (%s)", in.Repo, in.Path, notReadable)}, nil
-	}
-	if in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256 {
+	var plan *Plan
+	switch {
+	case !dec.Reveals(in.Repo, in.Path):
+		plan = &Plan{Summary: fmt.Sprintf("replace the file that exists at %s/%s with the new content (%s)", in.Repo, in.Path, notReadable)}
+	case in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256:
 		return nil, nil // nothing to confirm: the upload changes nothing
+	default:
+		plan = &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}
 	}
-	return &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}, nil
+	// The token binds the existing file (sha256 and times): a replay after
+	// the overwrite, even once the old content is back, no longer matches.
+	plan.state, err = treeState(ctx, d, in.Repo, in.Path, nil)
+	return plan, err
 }
