@@ -98,7 +98,7 @@ func TestChangesWhoseAnswerIsLostAreReportedDone(t *testing.T) {
 		plan := ok[tools.TransferResult](t, h.call(t, "move_artifacts", args))
 		require.NotNil(t, plan.Plan)
 		args["confirm_token"] = plan.Plan.ConfirmToken
-		h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/move/", LoseAnswer: true, Times: 1})
+		h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/move/", SkipQuery: "dry=1", LoseAnswer: true, Times: 1})
 		out := ok[tools.TransferResult](t, h.call(t, "move_artifacts", args))
 		assert.True(t, out.Done)
 		assert.True(t, out.VerifiedAfterLostAnswer)
@@ -136,7 +136,7 @@ func TestLostAnswerWithNothingDone(t *testing.T) {
 	plan := ok[tools.TransferResult](t, h.call(t, "move_artifacts", args))
 	require.NotNil(t, plan.Plan)
 	args["confirm_token"] = plan.Plan.ConfirmToken
-	h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/move/", Reset: true, Times: 1})
+	h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/move/", SkipQuery: "dry=1", Reset: true, Times: 1})
 	e := failed(t, h.call(t, "move_artifacts", args))
 	assert.Equal(t, tools.CodeUpstreamUnavailable, e.Code)
 	assert.True(t, e.Retryable, "the source is still there and the target absent")

@@ -168,10 +168,11 @@ func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := source{path: p, size: 3 << 20}.checksums(ctx)
+	f := openForTest(t, p)
+	_, err := source{file: f, size: 3 << 20}.checksums(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
 
-	sums, err := source{path: p, size: 3 << 20}.checksums(context.Background())
+	sums, err := source{file: f, size: 3 << 20}.checksums(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, hashBytes(make([]byte, 3<<20)).SHA256, sums.SHA256)
 }
@@ -181,10 +182,20 @@ func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
 func TestChecksumPrePassNoticesAResizedFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f.bin")
 	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
+	f := openForTest(t, p)
 	for _, size := range []int64{3<<20 - 1, 3<<20 + 1} {
-		_, err := source{path: p, size: size}.checksums(t.Context())
+		_, err := source{file: f, size: size}.checksums(t.Context())
 		assert.ErrorIs(t, err, client.ErrSizeChanged, "stat said %d bytes", size)
 	}
+}
+
+// openForTest opens p as an upload source, the way the guard does.
+func openForTest(t *testing.T, p string) *guard.LocalFile {
+	t.Helper()
+	f, err := os.Open(p)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = f.Close() })
+	return &guard.LocalFile{File: f, Path: p}
 }
 
 func TestLocalFileErrorsAreForTheAgent(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -147,36 +147,38 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 	},
 })
 
-// source is what is being uploaded: a file opened anew for each pass, or bytes.
+// source is what is being uploaded: a local file opened once, which the
+// hashing and every send (retries included) read by position from that one
+// descriptor, or bytes.
 type source struct {
-	path    string
+	file    *guard.LocalFile
 	content []byte
 	size    int64
 }
 
-func (s source) open() (io.ReadCloser, error) {
-	if s.path == "" {
-		return io.NopCloser(bytes.NewReader(s.content)), nil
+// reader reads the source from its start. A file is read to its end, not to
+// size: a file that grew since the fstat must show it (the client's
+// sizedReader then refuses to finish the upload).
+func (s source) reader() io.Reader {
+	if s.file == nil {
+		return bytes.NewReader(s.content)
 	}
-	return os.Open(s.path)
+	return io.NewSectionReader(s.file, 0, math.MaxInt64)
 }
+
+func (s source) open() (io.ReadCloser, error) { return io.NopCloser(s.reader()), nil }
 
 // checksums reads a file source once for its sha256, which a checksum
 // deploy needs before anything is sent. Inline content gets all three.
 func (s source) checksums(ctx context.Context) (Checksums, error) {
-	if s.path == "" {
+	if s.file == nil {
 		return hashBytes(s.content), nil
 	}
-	f, err := s.open()
-	if err != nil {
-		return Checksums{}, err
-	}
-	defer f.Close()
 	// Hashing is the first half of a file upload's progress, sending the second.
-	r := progressFrom(ctx).reader(ctxReader{ctx, f}, 0, 2*s.size, "hashing")
+	r := progressFrom(ctx).reader(ctxReader{ctx, s.reader()}, 0, 2*s.size, "hashing")
 	n, sum, err := hashedCopy(nil, r, sha256.New())
 	if err != nil {
-		return Checksums{}, fmt.Errorf("read %s: %w", s.path, err)
+		return Checksums{}, fmt.Errorf("read %s: %w", s.file.Path, err)
 	}
 	if n != s.size {
 		return Checksums{}, client.ErrSizeChanged // nothing was sent yet
@@ -201,18 +203,20 @@ func (c ctxReader) Read(p []byte) (int, error) {
 func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*UploadResult, error) {
 	src := source{content: in.content, size: int64(len(in.content))}
 	if in.LocalPath != "" {
-		p, err := d.Guard.ResolveLocal(in.LocalPath)
-		if err != nil {
+		testHook("upload:open")
+		f, err := d.Guard.OpenLocal(in.LocalPath)
+		var denied *guard.Denied
+		switch {
+		case errors.As(err, &denied):
 			return nil, err
-		}
-		st, err := os.Stat(p)
-		if err != nil {
+		case err != nil:
 			return nil, Errorf(CodeInvalidArgument, "check local_path", "cannot read %s: %v", in.LocalPath, err)
 		}
-		if !st.Mode().IsRegular() {
+		defer f.Close()
+		if !f.Info.IsRegular() {
 			return nil, Errorf(CodeInvalidArgument, "give a regular file", "%s is not a regular file", in.LocalPath)
 		}
-		src.path, src.size = p, st.Size()
+		src.file, src.size = f, f.Info.Size
 	}
 	if limit := d.Guard.Limits().UploadBytes; limit > 0 && src.size > limit {
 		return nil, &guard.Denied{Reason: fmt.Sprintf("the upload is %d bytes, over the policy's limit of %d", src.size, limit),
@@ -228,6 +232,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*U
 	if err != nil {
 		return nil, changedUnderUpload(err, in, src, "")
 	}
+	testHook("upload:hashed")
 
 	props := in.Properties.plain()
 	if in.BuildName != "" {
@@ -299,14 +304,9 @@ func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*U
 		req.ChecksumOnly = false
 	}
 	if res == nil {
-		body, err := src.open()
-		if err != nil {
-			return nil, err
-		}
-		defer body.Close()
-		req.Body, req.GetBody = body, src.open
-		if src.path != "" {
-			req.Body = progressFrom(ctx).reader(body, src.size, 2*src.size, "uploading")
+		req.Body, req.GetBody = src.reader(), src.open
+		if src.file != nil {
+			req.Body = progressFrom(ctx).reader(req.Body, src.size, 2*src.size, "uploading")
 		}
 		if res, err = art.Deploy(ctx, req); err != nil {
 			return nil, changedUnderUpload(err, in, src, sums.SHA256)
@@ -341,8 +341,10 @@ func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*U
 func changedUnderUpload(err error, in *UploadIn, src source, sent string) error {
 	if errors.Is(err, client.ErrSizeChanged) {
 		now := "of unknown size"
-		if st, serr := os.Stat(src.path); serr == nil {
-			now = fmt.Sprintf("%d bytes", st.Size())
+		if src.file != nil {
+			if st, serr := src.file.Stat(); serr == nil {
+				now = fmt.Sprintf("%d bytes", st.Size())
+			}
 		}
 		how := fmt.Sprintf("it was %d bytes when the upload began and is %s now", src.size, now)
 		if sent != "" {

@@ -43,6 +43,7 @@ func buildGuard(cfg *config.Config, audit io.Writer) (*guard.Guard, error) {
 	return guard.New(guard.Config{
 		Policy:     policy,
 		LocalRoots: roots,
+		OwnFiles:   ownFiles(cfg),
 		Audit:      slog.New(slog.NewJSONHandler(audit, nil)).With("log", "audit"),
 		Secret:     []byte(os.Getenv("JFROG_MCP_SECRET")),
 	})
@@ -66,6 +67,17 @@ func checkDisabledTools(names []string) error {
 		}
 	}
 	return nil
+}
+
+// ownFiles are the files local file tools must never read or write,
+// whatever the roots allow: the policy (a download over it would be the agent
+// writing its own permissions), the audit log and the executable.
+func ownFiles(cfg *config.Config) []guard.OwnFile {
+	own := []guard.OwnFile{{Path: cfg.PolicyFile, What: "the policy file"}, {Path: cfg.AuditLog, What: "the audit log"}}
+	if exe, err := os.Executable(); err == nil {
+		own = append(own, guard.OwnFile{Path: exe, What: "the executable"})
+	}
+	return own
 }
 
 // loadPolicy reads the policy file and profile, then applies the mode and

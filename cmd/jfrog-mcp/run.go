@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"time"
 
 	"golang.org/x/term"
 
@@ -98,6 +99,7 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	if err != nil {
 		return fmt.Errorf("configure guard: %w", err)
 	}
+	tools.RemoveStaleParts(g.Effective().LocalRoots, time.Hour, logger)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Sandbox: cfg.Sandbox, Budget: g.Limits().ResponseBytes})
 	logger.Debug("jfrog-mcp ready", "transport", cfg.Command, "mode", g.Mode(), "tools", len(names))
 

@@ -42,7 +42,11 @@ type FaultRule struct {
 	// WithBody limits the rule to requests that carry a body, e.g. the
 	// upload after a checksum deploy (which has none) was refused.
 	WithBody bool
-	Times    int // how many requests the rule applies to; 0 = forever
+	// SkipQuery, when set, exempts requests whose raw query contains it,
+	// e.g. "dry=1": a copy or move plan's dry run, so that a rule hits only
+	// the real change.
+	SkipQuery string
+	Times     int // how many requests the rule applies to; 0 = forever
 }
 
 // Faults holds the active fault rules and counts what the emulator did. The
@@ -107,6 +111,9 @@ func (f *Faults) match(r *http.Request, path string) (FaultRule, bool) {
 			continue
 		}
 		if s.rule.WithBody && !hasBody {
+			continue
+		}
+		if s.rule.SkipQuery != "" && strings.Contains(r.URL.RawQuery, s.rule.SkipQuery) {
 			continue
 		}
 		if !strings.HasPrefix(path, s.rule.PathPrefix) {

@@ -157,6 +157,9 @@ type Config struct {
 	// from Policy.LocalRoots or flags by the caller); none means no local
 	// file access.
 	LocalRoots LocalRoots
+	// OwnFiles are the server's own files (policy, audit log, executable,
+	// keys): local file tools never read or write them, whatever the roots.
+	OwnFiles []OwnFile
 	// Audit receives one record per decision; nil discards them.
 	Audit *slog.Logger
 	// Secret signs confirmation tokens; empty means a random one, which is
@@ -171,6 +174,7 @@ type Guard struct {
 	mode     Mode
 	policy   Policy
 	roots    LocalRoots
+	own      ownFiles
 	toolsets map[string]bool
 	disabled map[string]bool
 	audit    *slog.Logger
@@ -199,7 +203,7 @@ func New(cfg Config) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf, repos: newRepoCache(cfg.Now)}
+	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, own: newOwnFiles(cfg.OwnFiles), toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf, repos: newRepoCache(cfg.Now)}
 	if g.audit == nil {
 		g.audit = slog.New(slog.DiscardHandler)
 	}
@@ -305,7 +309,10 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	if kind == KindLocal {
 		// Local files are the server's machine, not JFrog: the roots decide,
 		// whatever the mode (a download writes locally in read-only mode).
-		if _, err := g.roots.Resolve(a.Local); err != nil {
+		// This is the early answer, by name; OpenLocal and LocalTarget
+		// decide again on what they really open.
+		real, err := g.roots.Resolve(a.Local)
+		if err != nil {
 			var d *Denied
 			var missing *fs.PathError
 			switch {
@@ -318,7 +325,7 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			}
 			return &Denied{Reason: err.Error()}
 		}
-		return nil
+		return g.own.checkOwn(a.Local, real)
 	}
 	if !g.mode.allows(a.Class) {
 		return &Denied{
@@ -364,10 +371,6 @@ func (g *Guard) Gates() []Gate { return g.policy.Gates }
 
 // Limits returns the per-call limits of the policy.
 func (g *Guard) Limits() Limits { return g.policy.Limits }
-
-// ResolveLocal returns the real path of a local file inside the roots, for
-// the handler that then opens it.
-func (g *Guard) ResolveLocal(p string) (string, error) { return g.roots.Resolve(p) }
 
 // Effective is the compact, agent-readable view of what the guard allows.
 type Effective struct {
