@@ -88,6 +88,9 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 		e = te
 	case errors.As(err, &denied):
 		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint}
+		if denied.NotFound {
+			e.Code = CodeNotFound // nothing by that name: not the policy's refusal
+		}
 	case errors.As(err, &lost):
 		// The client looked after the answer was lost: retryable is its
 		// judgement of the state, not the failure's kind.

@@ -141,6 +141,10 @@ type Call struct {
 type Denied struct {
 	Reason string
 	Hint   string
+	// NotFound marks a refusal because the call names a repository that
+	// does not exist (or that this server's identity cannot see), once the
+	// policy allowed the name: not the policy's refusal, and said as such.
+	NotFound bool
 }
 
 func (d *Denied) Error() string { return "guard denied: " + d.Reason }
