@@ -86,6 +86,14 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 	switch {
 	case errors.As(err, &te):
 		e = te
+	case errors.As(err, &denied) && denied.Cause != nil:
+		// The guard could not decide because JFrog failed; say that failure.
+		e, ok = classify(denied.Cause, hints)
+		if !ok {
+			return &Error{Code: CodeUpstreamUnavailable, Message: denied.Reason, Hint: denied.Hint, Retryable: true}, true
+		}
+		e.Message = denied.Reason + ": " + e.Message
+		return e, true
 	case errors.As(err, &denied):
 		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint}
 		if denied.NotFound {

@@ -145,9 +145,16 @@ type Denied struct {
 	// does not exist (or that this server's identity cannot see), once the
 	// policy allowed the name: not the policy's refusal, and said as such.
 	NotFound bool
+	// Cause is the failure that kept the guard from deciding (a repository
+	// lookup JFrog did not answer): the call is refused, and the agent is
+	// told what went wrong upstream rather than that the policy forbids it.
+	Cause error
 }
 
 func (d *Denied) Error() string { return "guard denied: " + d.Reason }
+
+// Unwrap returns the upstream failure behind a refusal, if any.
+func (d *Denied) Unwrap() error { return d.Cause }
 
 // Toolsets known to the server. "all" selects every one of them.
 var Toolsets = []string{"platform", "artifacts", "builds", "xray", "repositories", "access"}

@@ -324,7 +324,7 @@ func unresolved(key string, err error) *Denied {
 			Hint: "use a repository key exactly as list_repositories shows it", NotFound: true}
 	}
 	return &Denied{Reason: fmt.Sprintf("repository %s could not be looked up, so what it contains is unknown", key),
-		Hint: "try again; if it keeps failing, check with get_platform_info that JFrog answers"}
+		Hint: "try again; if it keeps failing, check with get_platform_info that JFrog answers", Cause: err}
 }
 
 // cacheKeyOf returns the remote repository whose cache key is the given
