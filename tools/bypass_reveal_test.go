@@ -169,7 +169,10 @@ func TestWrapperRemovesHiddenItems(t *testing.T) {
 	leaky := tools.Define(tools.Tool[struct{}, tools.SearchResult]{
 		Name: "leaky_list", Title: "Leaky list", Description: "Returns items the policy hides.",
 		Toolset: "artifacts", Class: "read", Hints: tools.ReadHints,
-		Actions: func(*struct{}) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
+		// A listing across repositories, as search tools declare it.
+		Actions: func(*struct{}) []guard.Action {
+			return []guard.Action{guard.RepositoryConfigAction(guard.ClassRead, "")}
+		},
 		Handle: func(_ context.Context, _ *tools.Deps, _ *struct{}, _ *guard.Decision) (*tools.SearchResult, error) {
 			out := &tools.SearchResult{}
 			for _, it := range resolveItems {

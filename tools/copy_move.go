@@ -52,16 +52,16 @@ func (in *TransferIn) dryRun() bool { return in.DryRun == nil || *in.DryRun }
 // TransferResult reports what was (or would be) copied or moved.
 type TransferResult struct {
 	Pending
-	From                    string   `json:"from"`
-	To                      string   `json:"to"`
-	DryRun                  bool     `json:"dry_run"`
-	Done                    bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
-	Messages                []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
-	Replaces                []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
-	ReplacesCount           int      `json:"replaces_count,omitempty" jsonschema:"description=How many readable files this replaces with other content"`
-	VerifiedAfterLostAnswer bool     `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the change was then found made"`
+	From          string   `json:"from"`
+	To            string   `json:"to"`
+	DryRun        bool     `json:"dry_run"`
+	Done          bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
+	Messages      []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
+	Replaces      []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
+	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many readable files this replaces with other content"`
 	// Files the policy hides are not counted: a count would tell what is there.
-	ReplacesHidden bool `json:"replaces_hidden,omitempty" jsonschema:"description=Files the policy does not let this server read exist at the target and are replaced"`
+	ReplacesHidden          bool `json:"replaces_hidden,omitempty" jsonschema:"description=Files the policy does not let this server read exist at the target and are replaced"`
+	VerifiedAfterLostAnswer bool `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the change was then found made"`
 
 	rep replaced
 }

@@ -75,8 +75,9 @@ func deletePlan(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision)
 		}
 		plan = &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}
 	}
-	// The token binds the items and their sha256: a replay after the
-	// delete, or a file replaced since the plan, no longer matches.
+	// The token binds the items and their sha256 (keyed, so a write-only
+	// caller learns nothing from it): a replay after the delete, or a file
+	// replaced since the plan, no longer matches.
 	plan.state, err = treeState(ctx, d, deleteRepo(in, dec), in.Path, item)
 	return plan, err
 }

@@ -41,8 +41,8 @@ var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 	Class:       guard.ClassRead,
 	Hints:       ReadHints,
 	Description: "List Artifactory repositories (key, class, package type), optionally filtered by class, package type or project. Use it to find valid repository keys.",
-	// The listing itself; rows the policy does not let the server read are
-	// left out below.
+	// The listing itself; the wrapper leaves out the rows the policy does
+	// not let the server read.
 	Actions: func(*ListRepositoriesIn) []guard.Action {
 		return []guard.Action{guard.RepositoryConfigAction(guard.ClassRead, "")}
 	},
