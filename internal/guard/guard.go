@@ -297,6 +297,9 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		return g.decideKind(tool, a)
 	}
 	if a.AQL != nil {
+		if d := checkAQLSize(a.AQL); d != nil {
+			return d
+		}
 		return g.scopeAQL(a.AQL)
 	}
 	if a.Repo == "" {
