@@ -33,6 +33,15 @@ func padTo(size int) string {
 	}
 }
 
+// largestAccepted is the longest $or query within MaxAQLBytes.
+func largestAccepted() string {
+	n := 1000
+	for len(orQuery(n+100)) <= MaxAQLBytes {
+		n += 100
+	}
+	return orQuery(n)
+}
+
 // BenchmarkAQLGuard is the whole guard path of run_aql for one query: parse
 // (with the guard's caps) and decide. The 1 MiB query must be refused or
 // analysed in under 50 ms.
@@ -45,6 +54,7 @@ func BenchmarkAQLGuard(b *testing.B) {
 		{"or-1000", orQuery(1000)},
 		{"or-5000", orQuery(5000)},
 		{"or-20000", orQuery(20000)},
+		{"largest-accepted", largestAccepted()},
 		{"1MiB", padTo(1 << 20)},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
