@@ -300,6 +300,9 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		if d := checkAQLSize(a.AQL); d != nil {
 			return d
 		}
+		if d := g.keepAQLOutOfReserved(a.AQL); d != nil {
+			return d
+		}
 		return g.scopeAQL(a.AQL)
 	}
 	if a.Repo == "" {

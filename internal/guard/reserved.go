@@ -2,7 +2,11 @@ package guard
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 )
 
 // Keys Artifactory routes to something other than a repository. A request
@@ -107,4 +111,46 @@ func (g *Guard) decideCache(c Class, repo, p string) *Denied {
 		Reason: fmt.Sprintf("%s %s is the cache of remote repository %s, and %s there is outside the policy", c, joinRepoPath(repo, p), remote, c),
 		Hint:   "get_platform_info shows the whole policy",
 	}
+}
+
+// keepAQLOutOfReserved keeps an items query away from Artifactory's own
+// repositories, which AQL searches like any other (build info files, the
+// trash can): a query bound to a reserved key is refused, and the rows of
+// a narrowed query are checked against the policy, which never allows them
+// (Policy.Allows). A query the guard does not narrow (the read rules cover
+// every repository) is wrapped as {"$and":[original, not reserved]} when
+// the policy restricts reading builds or release bundles, whose files
+// these repositories hold; otherwise "every repository" is what the
+// operator allowed, and the query is left as it is. Keys that are routes
+// (api, ui ...) hold no items and need no exclusion.
+func (g *Guard) keepAQLOutOfReserved(q *aql.Query) *Denied {
+	if q.Domain != aql.DomainItems {
+		return nil // scopeAQL refuses other domains
+	}
+	an := q.AnalyzeRepos()
+	ordinary := an.Bounded
+	for _, c := range an.Repos {
+		if c.Pattern {
+			ordinary = false
+			continue
+		}
+		if why := reservedKey(strings.ToLower(strings.TrimRight(c.Key, " "))); why != "" {
+			return &Denied{Reason: why, Hint: "query ordinary repositories; list_repositories shows them"}
+		}
+	}
+	if ordinary || !g.readsEverything() || (g.policy.Builds.Read == nil && g.policy.ReleaseBundles.Read == nil) {
+		return nil
+	}
+	var not []*aql.Criteria
+	for _, k := range slices.Sorted(maps.Keys(internalKeys)) {
+		not = append(not, aql.Object(aql.Field("repo", aql.OpNe, aql.String(k))))
+	}
+	for _, p := range internalPrefixes {
+		not = append(not, aql.Object(aql.Field("repo", aql.OpNmatch, aql.String(p+"*"))))
+	}
+	for _, s := range slices.Sorted(maps.Keys(internalSuffixes)) {
+		not = append(not, aql.Object(aql.Field("repo", aql.OpNmatch, aql.String("*"+s))))
+	}
+	aql.And(q, aql.Object(aql.AndOf(not...)))
+	return nil
 }

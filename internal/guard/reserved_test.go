@@ -54,3 +54,37 @@ func TestRemoteCacheKeysNeedTheRemote(t *testing.T) {
 	assert.Error(t, check(g, Action{Class: ClassDelete, Repo: "jcenter-cache", Path: "a.jar"}), "delete in the cache is delete in the remote")
 	assert.NoError(t, check(g, Action{Class: ClassRead, Repo: "generic-local", Path: "x"}))
 }
+
+func TestAQLAndRowsStayOutOfReservedRepositories(t *testing.T) {
+	def, err := New(Config{Policy: DefaultPolicy(ModeReadOnly)})
+	require.NoError(t, err)
+	for _, q := range []string{
+		`items.find({"repo":"auto-trashcan"})`,
+		`items.find({"$or":[{"repo":"generic-local"},{"repo":"Artifactory-Build-Info"}]})`,
+		`items.find({"repo":"team1-build-info","name":"x"})`,
+	} {
+		parsed, err := ParseAQL(q)
+		require.NoError(t, err)
+		assert.Error(t, check(def, Action{Class: ClassRead, AQL: parsed}), q)
+	}
+	unbounded, err := ParseAQL(`items.find({"name":"x"})`)
+	require.NoError(t, err)
+	require.NoError(t, check(def, Action{Class: ClassRead, AQL: unbounded}))
+	assert.Equal(t, `items.find({"name":"x"})`, unbounded.String(), "every repository readable, no section restricted: untouched")
+
+	set, err := ParsePolicy([]byte("release_bundles:\n  read: [rb-*]\n"))
+	require.NoError(t, err)
+	g, err := New(Config{Policy: set.Base})
+	require.NoError(t, err)
+	wrapped, err := ParseAQL(`items.find({"name":"x"})`)
+	require.NoError(t, err)
+	require.NoError(t, check(g, Action{Class: ClassRead, AQL: wrapped}))
+	assert.Contains(t, wrapped.String(), `{"repo":{"$ne":"release-bundles-v2"}}`)
+	assert.Contains(t, wrapped.String(), `{"repo":{"$nmatch":"*-release-bundles-v2"}}`)
+	assert.True(t, wrapped.AnalyzeRepos().Bounded == unbounded.AnalyzeRepos().Bounded, "the exclusion does not change what the query is bound to")
+
+	// Rows: the policy never allows a reserved repository, whatever the globs.
+	assert.False(t, def.CanReadItem("auto-trashcan", "generic-local", "x"))
+	assert.False(t, def.CanReadItem("team1-build-info", "app", "1.json"))
+	assert.True(t, def.CanReadItem("generic-local", "docs", "x"))
+}
