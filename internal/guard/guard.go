@@ -266,8 +266,8 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		return &Denied{Reason: fmt.Sprintf("tool %s declared an unknown action class %q", tool, a.Class)}
 	}
 	kind := a.ResourceKind()
-	if kind == "" {
-		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action on no resource (a bug: every action names its kind)", tool, a.Class)}
+	if d := checkShape(tool, a, kind); d != nil {
+		return d
 	}
 	if kind == KindLocal {
 		// Local files are the server's machine, not JFrog: the roots decide,
