@@ -12,13 +12,13 @@ import (
 // TransferIn is a copy or move of one file or folder.
 type TransferIn struct {
 	FromRepo string `json:"from_repo" jsonschema:"required,minLength=1"`
-	FromPath string `json:"from_path" jsonschema:"required,minLength=1,description=File or folder to copy or move"`
+	FromPath string `json:"from_path" jsonschema:"required,minLength=1"`
 	ToRepo   string `json:"to_repo" jsonschema:"required,minLength=1"`
-	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Target path; an existing folder receives the item inside it. Empty means the same path in to_repo"`
-	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true,description=Only report what would happen; pass false to do it"`
+	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Empty: from_path; an existing folder receives the item"`
+	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true"`
 	// JFrog replaces files at the target without asking; here that takes
 	// overwrite, delete permission there, and a confirmation, as for uploads.
-	Overwrite bool `json:"overwrite,omitempty" jsonschema:"description=Replace files at the target that have other content (two-phase; needs delete permission there)"`
+	Overwrite bool `json:"overwrite,omitempty"`
 
 	checked *replaced // what replacedFiles found, so a plan and its execution in one call look once
 }
@@ -27,7 +27,7 @@ type TransferIn struct {
 // real copy is when it overwrites.
 type TransferCallIn struct {
 	TransferIn
-	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+	ConfirmToken string `json:"confirm_token,omitempty"`
 }
 
 // Validate normalises both paths.
@@ -58,7 +58,11 @@ type TransferResult struct {
 	Done          bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
 	Messages      []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
 	Replaces      []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
-	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many files this replaces with other content"`
+	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many readable files this replaces with other content"`
+	// Files the policy hides are not counted: a count would tell what is there.
+	// Files the policy hides are replaced too; the name says it, the schema need not.
+	ReplacesHidden          bool `json:"replaces_hidden,omitempty"`
+	VerifiedAfterLostAnswer bool `json:"verified_after_lost_answer,omitempty"`
 
 	rep replaced
 }
@@ -79,8 +83,8 @@ func transferActions(in *TransferIn, move bool) []guard.Action {
 
 // transfer copies or moves, or dry-runs either. Replacing files at the
 // target takes overwrite: true; a dry run lists them.
-func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (*TransferResult, error) {
-	rep, err := replacedFiles(ctx, d, in)
+func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool, dec *guard.Decision) (*TransferResult, error) {
+	rep, err := replacedFiles(ctx, d, in, dec)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +92,9 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 		return nil, wouldReplace(rep)
 	}
 	src := client.ItemRef{Repo: in.FromRepo, Path: in.FromPath}
+	if on := dec.On(guard.ClassDelete, in.FromRepo, in.FromPath); move && on != "" {
+		src.Repo = on // through a virtual: from the member the guard decided on
+	}
 	dst := client.ItemRef{Repo: in.ToRepo, Path: in.ToPath}
 	op := d.Client.Artifactory.Copy
 	if move {
@@ -98,9 +105,13 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 		return nil, err
 	}
 	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun,
-		Replaces: rep.list(), ReplacesCount: rep.count, rep: rep}
-	for _, m := range res.Messages {
-		out.Messages = append(out.Messages, m.Message)
+		Replaces: rep.list(), ReplacesCount: rep.count, ReplacesHidden: rep.hidden, rep: rep, VerifiedAfterLostAnswer: res.VerifiedAfterLostAnswer}
+	// Artifactory's messages name what it found at the target; they are
+	// passed on only where the call may read there.
+	if dec.Reveals(in.ToRepo, in.ToPath) {
+		for _, m := range res.Messages {
+			out.Messages = append(out.Messages, m.Message)
+		}
 	}
 	return out, nil
 }
@@ -119,21 +130,20 @@ func transferSummary(verb string, out *TransferResult) string {
 const transferErrorHint = "no such source or target repository: check with get_artifact_info and list_repositories"
 
 var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
-	Name:    "copy_artifacts",
-	Title:   "Copy artifacts",
-	Toolset: "artifacts",
-	Class:   guard.ClassWrite,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Copy a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true: " +
-		"call once to see what would happen, then again with dry_run false. Replacing files that have other content takes " +
-		"overwrite: true and is two-phase (a plan and a confirm_token first).",
+	Name:        "copy_artifacts",
+	Title:       "Copy artifacts",
+	Class:       guard.ClassWrite,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Copy a file or folder with its properties. " +
+		"Dry run unless dry_run is false; replacing other content needs overwrite and a confirmation.",
+	Docs:       "dry run by default; replacing files that have other content takes `overwrite: true`, delete permission on the target and a confirmation",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, false) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
-	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {
+	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*Plan, error) {
 		if in.dryRun() || !in.Overwrite {
 			return nil, nil // nothing is replaced without overwrite: transfer refuses
 		}
-		rep, err := replacedFiles(ctx, d, &in.TransferIn)
+		rep, err := replacedFiles(ctx, d, &in.TransferIn, dec)
 		if err != nil || !rep.any() {
 			return nil, err
 		}
@@ -142,29 +152,28 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		plan.state, err = transferState(ctx, d, &in.TransferIn)
 		return plan, err
 	},
-	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
-		return transfer(ctx, d, &in.TransferIn, false, in.dryRun())
+	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*TransferResult, error) {
+		return transfer(ctx, d, &in.TransferIn, false, in.dryRun(), dec)
 	},
 	Summary: func(in *TransferCallIn, out *TransferResult) string { return transferSummary("Copy", out) },
 })
 
 var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
-	Name:    "move_artifacts",
-	Title:   "Move artifacts",
-	Toolset: "artifacts",
-	Class:   guard.ClassDelete,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Move a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true. " +
-		"A real move is two-phase: the first call returns a plan and a confirm_token, the second call with the token moves. " +
-		"Replacing files at the target that have other content also takes overwrite: true.",
+	Name:        "move_artifacts",
+	Title:       "Move artifacts",
+	Class:       guard.ClassDelete,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
+	Description: "Move a file or folder with its properties. " +
+		"Dry run unless dry_run is false; needs a confirmation, and overwrite to replace other content.",
+	Docs:       "dry run by default; a real move is two-phase; replacing files at the target takes `overwrite: true`",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, true) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
-	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {
+	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*Plan, error) {
 		if in.dryRun() {
 			return nil, nil
 		}
 		// The plan is Artifactory's own dry run of exactly this move.
-		dry, err := transfer(ctx, d, &in.TransferIn, true, true)
+		dry, err := transfer(ctx, d, &in.TransferIn, true, true, dec)
 		if err != nil {
 			return nil, err
 		}
@@ -179,8 +188,8 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		plan.state, err = transferState(ctx, d, &in.TransferIn)
 		return plan, err
 	},
-	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
-		return transfer(ctx, d, &in.TransferIn, true, in.dryRun())
+	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*TransferResult, error) {
+		return transfer(ctx, d, &in.TransferIn, true, in.dryRun(), dec)
 	},
 	Summary: func(in *TransferCallIn, out *TransferResult) string { return transferSummary("Move", out) },
 })
@@ -201,7 +210,11 @@ func transferState(ctx context.Context, d *Deps, in *TransferIn) ([]string, erro
 // content when overwrite was not given.
 func wouldReplace(r replaced) *Error {
 	e := Errorf(CodeConflict, "pass overwrite: true to replace them (two-phase; needs delete permission on the target), or choose another to_path", "%s", r.describe())
-	e.Details = map[string]any{"replaced": r.list(), "count": r.count}
+	details := map[string]any{"replaced": r.list(), "count": r.count}
+	if r.hidden {
+		details["hidden"] = true
+	}
+	e.Details = details
 	if r.unchecked != "" {
 		e.Details = map[string]any{"unchecked": true}
 	}

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 	"github.com/stretchr/testify/require"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -28,16 +30,26 @@ type harness struct {
 	mcp   *mcpclient.Client
 	names []string
 	logs  *syncBuffer
+	srv   *server.MCPServer
+	deps  *tools.Deps
+	// instructions are what initialize returned.
+	instructions string
+	outcomes     *tools.Outcomes
 }
 
 type harnessOpts struct {
-	mode   guard.Mode
-	token  string // upstream token; default the emulator's admin token
-	user   string // or: act upstream as this seeded user
-	budget int
-	roots  []string      // local roots for upload/download
-	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
-	now    func() time.Time
+	mode     guard.Mode
+	toolsets []string // as an operator names them; default: all
+	token    string   // upstream token; default the emulator's admin token
+	// anonymous sends no credentials at all upstream.
+	anonymous bool
+	user      string // or: act upstream as this seeded user
+	budget    int
+	roots     []string      // local roots for upload/download
+	rules     *guard.Policy // a policy; default DefaultPolicy(mode)
+	now       func() time.Time
+	// wrap, when set, wraps the emulator's handler (see emulatortest.StartWrapped).
+	wrap func(http.Handler) http.Handler
 	// emu, when set, is shared with another harness (replicas of one
 	// server); secret signs confirmation tokens (default: random).
 	emu    *emulatortest.Server
@@ -57,11 +69,18 @@ func (o harnessOpts) policy() guard.Policy {
 	return guard.DefaultPolicy(o.mode)
 }
 
+func (o harnessOpts) toolsetsOrAll() []string {
+	if o.toolsets == nil {
+		return []string{"all"}
+	}
+	return o.toolsets
+}
+
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	emu := o.emu
 	if emu == nil {
-		emu = emulatortest.Start(t, emulator.DemoSeed())
+		emu = emulatortest.StartWrapped(t, emulator.DemoSeed(), o.wrap)
 	}
 	if o.mode == "" {
 		o.mode = guard.ModeWrite
@@ -71,7 +90,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		require.NoError(t, err)
 		o.token = tok
 	}
-	if o.token == "" {
+	if o.token == "" && !o.anonymous {
 		o.token = emu.AdminToken
 	}
 	logs := &syncBuffer{}
@@ -80,9 +99,13 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
+	toolsets, err := tools.EnabledToolsets(o.toolsetsOrAll())
 	require.NoError(t, err)
-	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
+	g, err := guard.New(guard.Config{Policy: o.policy(), Toolsets: toolsets, LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
+	require.NoError(t, err)
+	outcomes := &tools.Outcomes{}
+	deps := &tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget, Outcomes: outcomes}
+	s, names := mcpserver.New(deps)
 
 	var opts []mcpclient.ClientOption
 	if o.elicit != nil {
@@ -92,13 +115,13 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	ctx := t.Context()
 	require.NoError(t, mc.Start(ctx))
-	_, err = mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
+	init, err := mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
 		ProtocolVersion: mcp.LATEST_LEGACY_PROTOCOL_VERSION,
 		ClientInfo:      mcp.Implementation{Name: "harness", Version: "0"},
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mc.Close() })
-	return &harness{emu: emu, mcp: mc, names: names, logs: logs}
+	return &harness{emu: emu, mcp: mc, names: names, logs: logs, srv: s, deps: deps, instructions: init.Instructions, outcomes: outcomes}
 }
 
 // call invokes a tool and fails the test on a protocol error.
@@ -109,6 +132,14 @@ func (h *harness) call(t *testing.T, name string, args map[string]any) *mcp.Call
 	res, err := h.mcp.CallTool(ctx, mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: args}})
 	require.NoError(t, err, "protocol error calling %s", name)
 	return res
+}
+
+// callExtra registers a tool that only this test defines, then calls it.
+func (h *harness) callExtra(t *testing.T, def tools.Definition, name string, args map[string]any) *mcp.CallToolResult {
+	t.Helper()
+	require.Equal(t, name, def.Name())
+	tools.RegisterExtra(h.srv, h.deps, "artifacts", def)
+	return h.call(t, name, args)
 }
 
 // requestsSince returns the requests the emulator began after t0. Better

@@ -37,6 +37,18 @@ func TestGetPlatformInfoReportsUnreachableSurface(t *testing.T) {
 	assert.NotEmpty(t, info.Surfaces[1].Error)
 }
 
+func TestGetPlatformInfoWithARefusedTokenSaysUnauthenticated(t *testing.T) {
+	for name, token := range map[string]string{"wrong token": "not-a-token", "no token": ""} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{mode: guard.ModeReadOnly, token: token, anonymous: token == ""})
+			e := failed(t, h.call(t, "get_platform_info", nil))
+			assert.Equal(t, tools.CodeUnauthenticated, e.Code)
+			assert.Contains(t, e.Hint, "JFROG_ACCESS_TOKEN")
+			assert.NotContains(t, e.Message, "unreachable")
+		})
+	}
+}
+
 // The policy's builds, release_bundles and environments sections reach the
 // agent through get_platform_info, each verb the mode allows.
 func TestGetPlatformInfoShowsNamePolicySections(t *testing.T) {

@@ -11,9 +11,9 @@ import (
 // PropertiesIn sets properties on an item.
 type PropertiesIn struct {
 	Repo       string     `json:"repo" jsonschema:"required,minLength=1"`
-	Path       string     `json:"path,omitempty" jsonschema:"description=File or folder; empty for the repository root"`
-	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]; replaces the values of these keys"`
-	Recursive  bool       `json:"recursive,omitempty" jsonschema:"description=Also set them on everything under a folder"`
+	Path       string     `json:"path,omitempty" jsonschema:"description=Empty: the repository root"`
+	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]; replaces these keys' values"`
+	Recursive  bool       `json:"recursive,omitempty" jsonschema:"description=Also on everything under a folder"`
 }
 
 // Validate checks the path and the property keys.
@@ -34,25 +34,26 @@ type PropertiesResult struct {
 	Repo       string              `json:"repo"`
 	Path       string              `json:"path"`
 	Recursive  bool                `json:"recursive"`
-	Properties map[string][]string `json:"properties" jsonschema:"description=All properties of the item after the change"`
+	Properties map[string][]string `json:"properties,omitempty" jsonschema:"description=All properties of the item after the change (absent where the policy does not let this server read the item)"`
+	Note       string              `json:"note,omitempty"`
 }
 
 var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 	Name:        "set_artifact_properties",
 	Title:       "Set artifact properties",
-	Toolset:     "artifacts",
 	Class:       guard.ClassWrite,
-	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Set properties on a file or folder (optionally recursively). Values may contain any characters, including ; = , | and non-ASCII.",
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Set properties on a file or folder, optionally recursively. Values may hold any characters (; = , | non-ASCII).",
+	Docs:        "optionally recursive; any characters in values",
 	Actions: func(in *PropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "no such item: check it with get_artifact_info"},
-	Handle: func(ctx context.Context, d *Deps, in *PropertiesIn) (*PropertiesResult, error) {
+	Handle: func(ctx context.Context, d *Deps, in *PropertiesIn, dec *guard.Decision) (*PropertiesResult, error) {
 		if err := d.Client.Artifactory.SetProperties(ctx, in.Repo, in.Path, in.Properties.plain(), in.Recursive); err != nil {
 			return nil, err
 		}
-		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive)
+		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive, dec)
 	},
 	Summary: func(in *PropertiesIn, out *PropertiesResult) string {
 		return fmt.Sprintf("set %d properties on %s/%s", len(in.Properties), out.Repo, out.Path)
@@ -63,7 +64,7 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 type DeletePropertiesIn struct {
 	Repo      string   `json:"repo" jsonschema:"required,minLength=1"`
 	Path      string   `json:"path,omitempty"`
-	Keys      []string `json:"keys" jsonschema:"required,minItems=1,description=Property keys to remove"`
+	Keys      []string `json:"keys" jsonschema:"required,minItems=1"`
 	Recursive bool     `json:"recursive,omitempty"`
 }
 
@@ -77,19 +78,19 @@ func (in *DeletePropertiesIn) Validate() error {
 var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]{
 	Name:        "delete_artifact_properties",
 	Title:       "Delete artifact properties",
-	Toolset:     "artifacts",
 	Class:       guard.ClassWrite,
-	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Remove property keys (all their values) from a file or folder, optionally recursively.",
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Remove property keys, with all their values, from a file or folder, optionally recursively.",
+	Docs:        "optionally recursive; removes every value of each key",
 	Actions: func(in *DeletePropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "no such item: check it with get_artifact_info"},
-	Handle: func(ctx context.Context, d *Deps, in *DeletePropertiesIn) (*PropertiesResult, error) {
+	Handle: func(ctx context.Context, d *Deps, in *DeletePropertiesIn, dec *guard.Decision) (*PropertiesResult, error) {
 		if err := d.Client.Artifactory.DeleteProperties(ctx, in.Repo, in.Path, in.Keys, in.Recursive); err != nil {
 			return nil, err
 		}
-		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive)
+		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive, dec)
 	},
 	Summary: func(in *DeletePropertiesIn, out *PropertiesResult) string {
 		return fmt.Sprintf("removed %s from %s/%s", strings.Join(in.Keys, ", "), out.Repo, out.Path)
@@ -97,8 +98,14 @@ var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]
 })
 
 // readBackProperties shows the result of a change as JFrog now has it, so
-// the agent sees exactly what was stored.
-func readBackProperties(ctx context.Context, d *Deps, repo, path string, recursive bool) (*PropertiesResult, error) {
+// the agent sees exactly what was stored. The item's other properties are
+// existing metadata: where the call may not read the item they are not
+// fetched, and the result says so.
+func readBackProperties(ctx context.Context, d *Deps, repo, path string, recursive bool, dec *guard.Decision) (*PropertiesResult, error) {
+	if !dec.Reveals(repo, path) {
+		return &PropertiesResult{Repo: repo, Path: path, Recursive: recursive,
+			Note: "done; the item's properties are not shown because the policy does not let this server read it"}, nil
+	}
 	props, err := d.Client.Artifactory.ItemProperties(ctx, repo, path)
 	if err != nil {
 		return nil, err

@@ -11,11 +11,11 @@ import (
 
 // ListRepositoriesIn filters the repository list.
 type ListRepositoriesIn struct {
-	Type        string `json:"type,omitempty" jsonschema:"enum=local,enum=remote,enum=virtual,enum=federated,enum=distribution,description=Only repositories of this class"`
-	PackageType string `json:"package_type,omitempty" jsonschema:"description=Only this package type\\, e.g. maven\\, npm\\, docker\\, generic"`
-	Project     string `json:"project,omitempty" jsonschema:"description=Only repositories of this project key"`
+	Type        string `json:"type,omitempty" jsonschema:"enum=local,enum=remote,enum=virtual,enum=federated,enum=distribution"`
+	PackageType string `json:"package_type,omitempty" jsonschema:"description=e.g. maven\\, npm\\, docker\\, generic"`
+	Project     string `json:"project,omitempty"`
 	Limit       int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200"`
-	Offset      int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
+	Offset      int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
 
 // RepositoryItem is one repository, trimmed to what an agent decides on.
@@ -26,6 +26,9 @@ type RepositoryItem struct {
 	Description string `json:"description,omitempty"`
 }
 
+// Resource is the repository's key: listing it shows only that it exists.
+func (r RepositoryItem) Resource() guard.Resource { return guard.Resource{Repo: r.Key, KeyOnly: true} }
+
 // RepositoryList is the result of list_repositories.
 type RepositoryList struct {
 	List[RepositoryItem]
@@ -34,29 +37,24 @@ type RepositoryList struct {
 var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 	Name:        "list_repositories",
 	Title:       "List repositories",
-	Toolset:     "repositories",
 	Class:       guard.ClassRead,
-	Hints:       ReadHints,
-	Description: "List Artifactory repositories (key, class, package type), optionally filtered by class, package type or project. Use it to find valid repository keys.",
-	// The listing itself; rows the policy does not let the server read are
-	// left out below.
+	Annotations: ReadOnly,
+	Description: "List repositories (key, class, package type), optionally filtered. Use it for valid repository keys.",
+	Docs:        "key, class, package type; filter by class, package type, project; hides what the policy does not let it read",
+	// The listing itself; the wrapper leaves out the rows the policy does
+	// not let the server read.
 	Actions: func(*ListRepositoriesIn) []guard.Action {
 		return []guard.Action{guard.RepositoryConfigAction(guard.ClassRead, "")}
 	},
-	Handle: func(ctx context.Context, d *Deps, in *ListRepositoriesIn) (*RepositoryList, error) {
+	Handle: func(ctx context.Context, d *Deps, in *ListRepositoriesIn, dec *guard.Decision) (*RepositoryList, error) {
 		repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{
 			Type: in.Type, PackageType: in.PackageType, Project: in.Project,
 		})
 		if err != nil {
 			return nil, err
 		}
-		// Repositories the policy does not let this server read are not
-		// shown: an agent should not plan around what it cannot touch.
 		items := make([]RepositoryItem, 0, len(repos))
 		for _, r := range repos {
-			if !d.Guard.CanRead(r.Key) {
-				continue
-			}
 			items = append(items, RepositoryItem{
 				Key:         r.Key,
 				Type:        strings.ToLower(r.Type),
@@ -64,7 +62,9 @@ var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 				Description: r.Description,
 			})
 		}
-		return &RepositoryList{Paginate(items, in.Offset, limitOr(in.Limit, 200))}, nil
+		// Repositories the policy does not let this server read are not
+		// shown: an agent should not plan around what it cannot touch.
+		return &RepositoryList{Paginate(visibleOnly(items, dec), in.Offset, limitOr(in.Limit, 200))}, nil
 	},
 	Summary: func(in *ListRepositoriesIn, out *RepositoryList) string {
 		return fmt.Sprintf("%d of %d repositories", len(out.Items), *out.Total)

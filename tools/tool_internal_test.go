@@ -31,25 +31,25 @@ type pingOut struct {
 
 func validTool() Tool[pingIn, pingOut] {
 	return Tool[pingIn, pingOut]{
-		Name: "ping_repo", Title: "Ping", Description: "Ping.", Toolset: "platform",
-		Class: guard.ClassRead, Hints: ReadHints,
+		Name: "ping_repo", Title: "Ping", Description: "Ping.",
+		Class: guard.ClassRead, Annotations: ReadOnly,
 		Actions: func(in *pingIn) []guard.Action { return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo}} },
-		Handle:  func(context.Context, *Deps, *pingIn) (*pingOut, error) { return &pingOut{OK: true}, nil },
+		Handle: func(context.Context, *Deps, *pingIn, *guard.Decision) (*pingOut, error) {
+			return &pingOut{OK: true}, nil
+		},
 	}
 }
 
 func TestDefineRefusesInconsistentTools(t *testing.T) {
 	cases := map[string]func(*Tool[pingIn, pingOut]){
-		"bad name":                func(t *Tool[pingIn, pingOut]) { t.Name = "PingRepo" },
-		"no description":          func(t *Tool[pingIn, pingOut]) { t.Description = "" },
-		"unknown toolset":         func(t *Tool[pingIn, pingOut]) { t.Toolset = "misc" },
-		"unknown class":           func(t *Tool[pingIn, pingOut]) { t.Class = "fly" },
-		"missing hint":            func(t *Tool[pingIn, pingOut]) { t.Hints.OpenWorld = nil },
-		"read-only write tool":    func(t *Tool[pingIn, pingOut]) { t.Class = guard.ClassWrite },
-		"read tool not read-only": func(t *Tool[pingIn, pingOut]) { t.Hints.ReadOnly = no },
-		"destructive read":        func(t *Tool[pingIn, pingOut]) { t.Hints.Destructive = yes },
-		"no handler":              func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
-		"no actions":              func(t *Tool[pingIn, pingOut]) { t.Actions = nil },
+		"bad name":              func(t *Tool[pingIn, pingOut]) { t.Name = "PingRepo" },
+		"no description":        func(t *Tool[pingIn, pingOut]) { t.Description = "" },
+		"unknown class":         func(t *Tool[pingIn, pingOut]) { t.Class = "fly" },
+		"missing annotation":    func(t *Tool[pingIn, pingOut]) { t.Annotations.OpenWorld = nil },
+		"read-only write tool":  func(t *Tool[pingIn, pingOut]) { t.Class = guard.ClassWrite },
+		"read-only destructive": func(t *Tool[pingIn, pingOut]) { t.Annotations.Destructive = yes },
+		"no handler":            func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
+		"no actions":            func(t *Tool[pingIn, pingOut]) { t.Actions = nil },
 	}
 	require.NotPanics(t, func() { Define(validTool()) })
 	for name, mutate := range cases {
@@ -64,9 +64,9 @@ func TestDefineRefusesInconsistentTools(t *testing.T) {
 func TestDefineRefusesNonObjectSchemas(t *testing.T) {
 	assert.Panics(t, func() {
 		Define(Tool[string, pingOut]{
-			Name: "bad_input", Title: "x", Description: "x", Toolset: "platform", Class: guard.ClassRead, Hints: ReadHints,
+			Name: "bad_input", Title: "x", Description: "x", Class: guard.ClassRead, Annotations: ReadOnly,
 			Actions: func(*string) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
-			Handle:  func(context.Context, *Deps, *string) (*pingOut, error) { return nil, nil },
+			Handle:  func(context.Context, *Deps, *string, *guard.Decision) (*pingOut, error) { return nil, nil },
 		})
 	})
 }
@@ -166,10 +166,11 @@ func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := source{path: p, size: 3 << 20}.checksums(ctx)
+	f := openForTest(t, p)
+	_, err := source{file: f, size: 3 << 20}.checksums(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
 
-	sums, err := source{path: p, size: 3 << 20}.checksums(context.Background())
+	sums, err := source{file: f, size: 3 << 20}.checksums(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, hashBytes(make([]byte, 3<<20)).SHA256, sums.SHA256)
 }
@@ -179,10 +180,20 @@ func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
 func TestChecksumPrePassNoticesAResizedFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f.bin")
 	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
+	f := openForTest(t, p)
 	for _, size := range []int64{3<<20 - 1, 3<<20 + 1} {
-		_, err := source{path: p, size: size}.checksums(t.Context())
+		_, err := source{file: f, size: size}.checksums(t.Context())
 		assert.ErrorIs(t, err, client.ErrSizeChanged, "stat said %d bytes", size)
 	}
+}
+
+// openForTest opens p as an upload source, the way the guard does.
+func openForTest(t *testing.T, p string) *guard.LocalFile {
+	t.Helper()
+	f, err := os.Open(p)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = f.Close() })
+	return &guard.LocalFile{File: f, Path: p}
 }
 
 func TestLocalFileErrorsAreForTheAgent(t *testing.T) {

@@ -59,7 +59,7 @@ func runEmulator(ctx context.Context, cfg *config.Config, stdout io.Writer, logg
 		return fmt.Errorf("start emulator: %w", err)
 	}
 	defer emu.Close()
-	return mcpserver.ServeHTTP(ctx, cfg.Listen, emu, logger, func(a net.Addr) {
+	return mcpserver.ServeHTTP(ctx, cfg.Listen, emu, logger, mcpserver.ServeOptions{}, func(a net.Addr) {
 		fmt.Fprintf(stdout, "JFROG_URL=http://%s JFROG_ACCESS_TOKEN=%s\n", a, emu.AdminToken())
 	})
 }

@@ -89,9 +89,13 @@ type Action struct {
 	// Local is a file on the server's machine the call reads (ClassRead) or
 	// writes (ClassWrite); it must resolve inside the local roots.
 	Local string `json:"local,omitempty"`
-	// AQL is a query the call will run; the guard narrows it in place to
-	// the readable repositories, or refuses it.
+	// AQL is a query the call will run; the guard scopes a copy of it to
+	// the readable repositories (Decision.Query), or refuses it.
 	AQL *aql.Query `json:"-"`
+	// On is set by the guard when Repo is a virtual repository: the
+	// repository the action was decided on (where a write lands, the member
+	// a delete removes from).
+	On string `json:"on,omitempty"`
 }
 
 func (a Action) String() string {
@@ -110,8 +114,10 @@ func (a Action) String() string {
 		return string(a.Class)
 	case a.Path == "":
 		return string(a.Class) + " " + a.Repo
+	case a.On != "":
+		return string(a.Class) + " " + joinRepoPath(a.Repo, a.Path) + " (on " + a.On + ")"
 	default:
-		return string(a.Class) + " " + a.Repo + "/" + strings.TrimPrefix(a.Path, "/")
+		return string(a.Class) + " " + joinRepoPath(a.Repo, strings.TrimPrefix(a.Path, "/"))
 	}
 }
 
@@ -125,6 +131,9 @@ type Call struct {
 	// Args are the call's arguments, for the audit log; secrets and
 	// artifact content are redacted before they are written.
 	Args map[string]any
+	// Repos looks repository keys up with the server's identity; without
+	// it no action on a repository is allowed.
+	Repos Resolver
 }
 
 // Denied is the error returned when the guard refuses a call. Its message and
@@ -136,18 +145,24 @@ type Denied struct {
 
 func (d *Denied) Error() string { return "guard denied: " + d.Reason }
 
-// Toolsets known to the server. "all" selects every one of them.
-var Toolsets = []string{"platform", "artifacts", "builds", "xray", "repositories", "access"}
-
 // Config selects what the guard allows.
 type Config struct {
 	// Policy is the mode, toolsets and rules; the zero value means
 	// DefaultPolicy(read-only).
 	Policy Policy
+	// Toolsets are the toolsets the server offers, resolved from
+	// Policy.Toolsets by the tool catalog, which owns the list
+	// (tools.EnabledToolsets). Nil leaves toolsets out of the decision, for
+	// callers that only exercise repository rules; the server always
+	// passes the resolved set.
+	Toolsets []string
 	// LocalRoots are the directories upload and download may use (resolved
 	// from Policy.LocalRoots or flags by the caller); none means no local
 	// file access.
 	LocalRoots LocalRoots
+	// OwnFiles are the server's own files (policy, audit log, executable,
+	// keys): local file tools never read or write them, whatever the roots.
+	OwnFiles []OwnFile
 	// Audit receives one record per decision; nil discards them.
 	Audit *slog.Logger
 	// Secret signs confirmation tokens; empty means a random one, which is
@@ -162,10 +177,14 @@ type Guard struct {
 	mode     Mode
 	policy   Policy
 	roots    LocalRoots
-	toolsets map[string]bool
-	disabled map[string]bool
-	audit    *slog.Logger
-	confirm  *confirmer
+	own      ownFiles
+	toolsets map[string]bool // nil: every toolset
+	// toolsetList is Config.Toolsets in its order, for Effective.
+	toolsetList []string
+	disabled    map[string]bool
+	audit       *slog.Logger
+	confirm     *confirmer
+	repos       *repoCache
 }
 
 // New validates cfg and builds a Guard.
@@ -189,20 +208,16 @@ func New(cfg Config) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf}
+	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, own: newOwnFiles(cfg.OwnFiles), disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf, repos: newRepoCache(cfg.Now)}
 	if g.audit == nil {
 		g.audit = slog.New(slog.DiscardHandler)
 	}
-	sets := p.Toolsets
-	if len(sets) == 0 || slices.Contains(sets, "all") || slices.Contains(sets, "default") {
-		sets = Toolsets
-	}
-	for _, s := range sets {
-		s = strings.TrimSpace(s)
-		if !slices.Contains(Toolsets, s) {
-			return nil, fmt.Errorf("unknown toolset %q: use one or more of %s, or all", s, strings.Join(Toolsets, ", "))
+	if cfg.Toolsets != nil {
+		g.toolsets = map[string]bool{}
+		for _, s := range cfg.Toolsets {
+			g.toolsets[s] = true
 		}
-		g.toolsets[s] = true
+		g.toolsetList = slices.Clone(cfg.Toolsets)
 	}
 	for _, t := range p.DisabledTools {
 		g.disabled[strings.TrimSpace(t)] = true
@@ -216,38 +231,61 @@ func (g *Guard) Mode() Mode { return g.mode }
 // Enabled reports whether a tool is offered at all. Tools whose class the mode
 // does not allow are not registered, so a read-only server never lists them.
 func (g *Guard) Enabled(toolset, tool string, class Class) bool {
-	return g.toolsets[toolset] && !g.disabled[tool] && g.mode.allows(class)
+	return (g.toolsets == nil || g.toolsets[toolset]) && !g.disabled[tool] && g.mode.allows(class)
 }
 
 // Check decides a call before its handler runs and records the decision.
-func (g *Guard) Check(ctx context.Context, call Call) error {
-	err := g.decide(call)
+// The call's actions are not changed; the decision holds them as decided.
+func (g *Guard) Check(ctx context.Context, call Call) (*Decision, error) {
+	dec := &Decision{g: g, Actions: slices.Clone(call.Actions), repos: resolution{}}
+	rv := &resolver{ctx: ctx, r: call.Repos, cache: g.repos, seen: dec.repos}
+	dec.rv = rv
+	err := g.decide(rv, call, dec)
 	attrs := []slog.Attr{
 		slog.String("caller", call.Caller),
 		slog.String("tool", call.Tool),
 		slog.String("class", string(call.Class)),
-		slog.Any("actions", actionStrings(call.Actions)),
+		slog.Any("actions", actionStrings(dec.Actions)),
 	}
 	if call.Args != nil {
 		attrs = append(attrs, slog.Any("args", redactArgs(call.Args)))
 	}
 	if err != nil {
 		g.audit.LogAttrs(ctx, slog.LevelWarn, "guard decision", append(attrs, slog.String("decision", "deny"), slog.String("reason", err.Reason))...)
-		return err
+		return nil, err
 	}
 	g.audit.LogAttrs(ctx, slog.LevelInfo, "guard decision", append(attrs, slog.String("decision", "allow"))...)
-	return nil
+	return dec, nil
 }
 
-func (g *Guard) decide(call Call) *Denied {
+func (g *Guard) decide(rv *resolver, call Call, dec *Decision) *Denied {
 	if !g.Enabled(call.Toolset, call.Tool, call.Class) {
 		return &Denied{
 			Reason: fmt.Sprintf("tool %s (%s) is not enabled in %s mode", call.Tool, call.Class, g.mode),
 			Hint:   "ask the operator to enable it (--mode, --toolsets, the policy file); get_platform_info shows what is allowed",
 		}
 	}
-	for i := range call.Actions {
-		if d := g.decideAction(call.Tool, &call.Actions[i]); d != nil {
+	// The policy first, for every action: a call it refuses sends nothing
+	// upstream, not even a configuration lookup.
+	for i := range dec.Actions {
+		if d := g.decideAction(call.Tool, &dec.Actions[i]); d != nil {
+			return d
+		}
+	}
+	for i := range dec.Actions {
+		a := &dec.Actions[i]
+		var d *Denied
+		switch {
+		case a.Local != "":
+		case a.AQL != nil:
+			if dec.query != nil {
+				return &Denied{Reason: fmt.Sprintf("tool %s declared more than one query", call.Tool)}
+			}
+			d = g.scopeAQL(rv, a.AQL, dec)
+		case a.Repo != "":
+			d = g.decideResolved(rv, a, a.Repo, a.Path)
+		}
+		if d != nil {
 			return d
 		}
 	}
@@ -255,11 +293,12 @@ func (g *Guard) decide(call Call) *Denied {
 }
 
 // decideAction checks one action against mode, local roots and repository
-// rules. Repository and path are normalised first and the normalised form
-// is written back into the action. Tools normalise their own arguments with
-// the same NormalizePath before they declare actions, so what a handler
-// sends is what was checked; repository keys may differ in letter case only,
-// which Artifactory ignores.
+// rules; decideResolved then decides it by what its repository really is.
+// Repository and path are normalised first and the normalised form is
+// written back into the decision's copy of the action. Tools normalise their
+// own arguments with the same NormalizePath before they declare actions, so
+// what a handler sends is what was checked; repository keys may differ in
+// letter case only, which Artifactory ignores.
 func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	if !a.Class.Valid() {
 		// A tool declaring nonsense is a bug; refusing is the safe side.
@@ -272,7 +311,10 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	if kind == KindLocal {
 		// Local files are the server's machine, not JFrog: the roots decide,
 		// whatever the mode (a download writes locally in read-only mode).
-		if _, err := g.roots.Resolve(a.Local); err != nil {
+		// This is the early answer, by name; OpenLocal and LocalTarget
+		// decide again on what they really open.
+		real, err := g.roots.Resolve(a.Local)
+		if err != nil {
 			var d *Denied
 			var missing *fs.PathError
 			switch {
@@ -285,7 +327,7 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			}
 			return &Denied{Reason: err.Error()}
 		}
-		return nil
+		return g.own.checkOwn(a.Local, real)
 	}
 	if !g.mode.allows(a.Class) {
 		return &Denied{
@@ -300,10 +342,13 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		if d := checkAQLSize(a.AQL); d != nil {
 			return d
 		}
-		if d := g.keepAQLOutOfReserved(a.AQL); d != nil {
+		if a.AQL.Domain != aql.DomainItems {
+			return &Denied{Reason: "only items queries are allowed, not " + a.AQL.Domain, Hint: "write items.find(...)"}
+		}
+		if d := refuseReservedAQL(a.AQL); d != nil {
 			return d
 		}
-		return g.scopeAQL(a.AQL)
+		return nil // scoped once the policy allowed every action
 	}
 	if a.Repo == "" {
 		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action without a repository", tool, a.Class)}
@@ -329,35 +374,13 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	return nil
 }
 
-// CanRead reports whether the policy lets the server read anything in repo;
-// list tools use it to hide repositories the agent may not see.
-func (g *Guard) CanRead(repo string) bool {
-	key, err := NormalizeRepo(repo)
-	if err != nil {
-		return false
-	}
-	for _, r := range g.policy.Read {
-		if globMatch(r.Repo, key) {
-			return true
-		}
-	}
-	return false
-}
-
-// Gates returns the release gates of the policy.
-func (g *Guard) Gates() []Gate { return g.policy.Gates }
-
 // Limits returns the per-call limits of the policy.
 func (g *Guard) Limits() Limits { return g.policy.Limits }
-
-// ResolveLocal returns the real path of a local file inside the roots, for
-// the handler that then opens it.
-func (g *Guard) ResolveLocal(p string) (string, error) { return g.roots.Resolve(p) }
 
 // Effective is the compact, agent-readable view of what the guard allows.
 type Effective struct {
 	Mode          Mode              `json:"mode"`
-	Toolsets      []string          `json:"toolsets"`
+	Toolsets      []string          `json:"toolsets,omitempty"`
 	AllowedClass  []Class           `json:"allowed_classes"`
 	Repositories  map[string]string `json:"repositories" jsonschema:"description=Action class -> repository globs (repo or repo/path-prefix) it is allowed on"`
 	Builds        map[string]string `json:"builds,omitempty" jsonschema:"description=Verb (read/publish/promote) -> build name globs it is allowed on ([project/]name; a name alone is the default project)"`
@@ -371,12 +394,7 @@ type Effective struct {
 
 // Effective describes the effective policy.
 func (g *Guard) Effective() Effective {
-	e := Effective{Mode: g.mode, LocalRoots: g.roots, ReleaseGates: g.policy.Gates, Repositories: map[string]string{}}
-	for _, s := range Toolsets {
-		if g.toolsets[s] {
-			e.Toolsets = append(e.Toolsets, s)
-		}
-	}
+	e := Effective{Mode: g.mode, Toolsets: g.toolsetList, LocalRoots: g.roots, ReleaseGates: g.policy.Gates, Repositories: map[string]string{}}
 	for _, c := range []Class{ClassRead, ClassWrite, ClassDelete, ClassPromote, ClassAdmin} {
 		if !g.mode.allows(c) {
 			continue

@@ -25,7 +25,7 @@ func TestModesAllowClasses(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.allowed, g.Effective().AllowedClass)
 			for _, c := range []Class{ClassRead, ClassWrite, ClassDelete, ClassPromote, ClassAdmin} {
-				err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: ClassRead, Actions: []Action{{Class: c, Repo: "r"}}})
+				_, err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: ClassRead, Actions: []Action{{Class: c, Repo: "r"}}, Repos: allLocal{}})
 				if contains(tc.allowed, c) {
 					assert.NoError(t, err, c)
 				} else {
@@ -48,7 +48,7 @@ func contains(cs []Class, c Class) bool {
 }
 
 func TestEnabledFollowsToolsetsAndMode(t *testing.T) {
-	g, err := New(Config{Policy: Policy{Mode: ModeWrite, Toolsets: []string{"artifacts"}, DisabledTools: []string{"delete_artifact"}}})
+	g, err := New(Config{Policy: Policy{Mode: ModeWrite, DisabledTools: []string{"delete_artifact"}}, Toolsets: []string{"artifacts"}})
 	require.NoError(t, err)
 	assert.True(t, g.Enabled("artifacts", "upload_artifact", ClassWrite))
 	assert.False(t, g.Enabled("repositories", "list_repositories", ClassRead), "toolset off")
@@ -59,20 +59,20 @@ func TestEnabledFollowsToolsetsAndMode(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	_, err := New(Config{Policy: Policy{Mode: "god"}})
 	assert.ErrorContains(t, err, "unknown mode")
-	_, err = New(Config{Policy: Policy{Toolsets: []string{"artifact"}}})
-	assert.ErrorContains(t, err, `unknown toolset "artifact"`)
 	g, err := New(Config{})
 	require.NoError(t, err)
 	assert.Equal(t, ModeReadOnly, g.Mode(), "read-only is the default")
-	assert.Equal(t, Toolsets, g.Effective().Toolsets)
+	g, err = New(Config{Toolsets: []string{"platform", "artifacts"}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"platform", "artifacts"}, g.Effective().Toolsets, "the catalog's order is kept")
 }
 
 func TestDeniedCallOfDisabledToolIsAudited(t *testing.T) {
 	var buf bytes.Buffer
 	g, err := New(Config{Policy: DefaultPolicy(ModeReadOnly), Audit: slog.New(slog.NewJSONHandler(&buf, nil))})
 	require.NoError(t, err)
-	err = g.Check(context.Background(), Call{Caller: "ci", Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
-		Actions: []Action{{Class: ClassWrite, Repo: "libs", Path: "a/b.jar"}}})
+	_, err = g.Check(context.Background(), Call{Caller: "ci", Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
+		Actions: []Action{{Class: ClassWrite, Repo: "libs", Path: "a/b.jar"}}, Repos: allLocal{}})
 	var d *Denied
 	require.ErrorAs(t, err, &d)
 	assert.Contains(t, d.Hint, "get_platform_info")

@@ -113,33 +113,37 @@ func (g *Guard) decideCache(c Class, repo, p string) *Denied {
 	}
 }
 
-// keepAQLOutOfReserved keeps an items query away from Artifactory's own
-// repositories, which AQL searches like any other (build info files, the
-// trash can): a query bound to a reserved key is refused, and the rows of
-// a narrowed query are checked against the policy, which never allows them
-// (Policy.Allows). A query the guard does not narrow (the read rules cover
-// every repository) is wrapped as {"$and":[original, not reserved]} when
-// the policy restricts reading builds or release bundles, whose files
-// these repositories hold; otherwise "every repository" is what the
-// operator allowed, and the query is left as it is. Keys that are routes
+// Artifactory's own repositories are searched by AQL like any other (build
+// info files, the trash can). refuseReservedAQL refuses a query bound to a
+// reserved key; the rows of a narrowed query are checked against the policy,
+// which never allows them (Policy.Allows); and excludeReserved keeps a query
+// the guard does not narrow out of them when the policy restricts reading
+// builds or release bundles, whose files they hold. Keys that are routes
 // (api, ui ...) hold no items and need no exclusion.
-func (g *Guard) keepAQLOutOfReserved(q *aql.Query) *Denied {
-	if q.Domain != aql.DomainItems {
-		return nil // scopeAQL refuses other domains
-	}
-	an := q.AnalyzeRepos()
-	ordinary := an.Bounded
-	for _, c := range an.Repos {
+func refuseReservedAQL(q *aql.Query) *Denied {
+	for _, c := range q.AnalyzeRepos().Repos {
 		if c.Pattern {
-			ordinary = false
 			continue
 		}
 		if why := reservedKey(strings.ToLower(strings.TrimRight(c.Key, " "))); why != "" {
 			return &Denied{Reason: why, Hint: "query ordinary repositories; list_repositories shows them"}
 		}
 	}
-	if ordinary || !g.readsEverything() || (g.policy.Builds.Read == nil && g.policy.ReleaseBundles.Read == nil) {
-		return nil
+	return nil
+}
+
+// excludeReserved wraps the scoped copy q of a query that reads every
+// repository as {"$and":[q, not reserved]} when the policy restricts build
+// or release bundle reads and q may reach a reserved repository. It reports
+// whether it changed q. Where the read rules do not cover every repository,
+// the query is narrowed to them anyway and its rows checked.
+func (g *Guard) excludeReserved(q *aql.Query) bool {
+	if !g.readsEverything() || (g.policy.Builds.Read == nil && g.policy.ReleaseBundles.Read == nil) {
+		return false
+	}
+	an := q.AnalyzeRepos()
+	if an.Bounded && !slices.ContainsFunc(an.Repos, func(c aql.RepoConstraint) bool { return c.Pattern }) {
+		return false // exact ordinary keys only (refuseReservedAQL saw to that)
 	}
 	var not []*aql.Criteria
 	for _, k := range slices.Sorted(maps.Keys(internalKeys)) {
@@ -152,5 +156,5 @@ func (g *Guard) keepAQLOutOfReserved(q *aql.Query) *Denied {
 		not = append(not, aql.Object(aql.Field("repo", aql.OpNmatch, aql.String("*"+s))))
 	}
 	aql.And(q, aql.Object(aql.AndOf(not...)))
-	return nil
+	return true
 }

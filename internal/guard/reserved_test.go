@@ -1,10 +1,13 @@
 package guard
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 )
 
 func TestReservedKeysAreRefusedForEveryClass(t *testing.T) {
@@ -69,8 +72,13 @@ func TestAQLAndRowsStayOutOfReservedRepositories(t *testing.T) {
 	}
 	unbounded, err := ParseAQL(`items.find({"name":"x"})`)
 	require.NoError(t, err)
-	require.NoError(t, check(def, Action{Class: ClassRead, AQL: unbounded}))
-	assert.Equal(t, `items.find({"name":"x"})`, unbounded.String(), "every repository readable, no section restricted: untouched")
+	scoped := func(g *Guard, q *aql.Query) *aql.Query {
+		t.Helper()
+		dec, err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: ClassRead, Actions: []Action{{Class: ClassRead, AQL: q}}, Repos: allLocal{}})
+		require.NoError(t, err)
+		return dec.Query()
+	}
+	assert.Equal(t, `items.find({"name":"x"})`, scoped(def, unbounded).String(), "every repository readable, no section restricted: untouched")
 
 	set, err := ParsePolicy([]byte("release_bundles:\n  read: [rb-*]\n"))
 	require.NoError(t, err)
@@ -78,13 +86,14 @@ func TestAQLAndRowsStayOutOfReservedRepositories(t *testing.T) {
 	require.NoError(t, err)
 	wrapped, err := ParseAQL(`items.find({"name":"x"})`)
 	require.NoError(t, err)
-	require.NoError(t, check(g, Action{Class: ClassRead, AQL: wrapped}))
-	assert.Contains(t, wrapped.String(), `{"repo":{"$ne":"release-bundles-v2"}}`)
-	assert.Contains(t, wrapped.String(), `{"repo":{"$nmatch":"*-release-bundles-v2"}}`)
-	assert.True(t, wrapped.AnalyzeRepos().Bounded == unbounded.AnalyzeRepos().Bounded, "the exclusion does not change what the query is bound to")
+	got := scoped(g, wrapped)
+	assert.Contains(t, got.String(), `{"repo":{"$ne":"release-bundles-v2"}}`)
+	assert.Contains(t, got.String(), `{"repo":{"$nmatch":"*-release-bundles-v2"}}`)
+	assert.Equal(t, `items.find({"name":"x"})`, wrapped.String(), "the declared query is not changed, its copy is")
+	assert.Equal(t, unbounded.AnalyzeRepos().Bounded, got.AnalyzeRepos().Bounded, "the exclusion does not change what the query is bound to")
 
 	// Rows: the policy never allows a reserved repository, whatever the globs.
-	assert.False(t, def.CanReadItem("auto-trashcan", "generic-local", "x"))
-	assert.False(t, def.CanReadItem("team1-build-info", "app", "1.json"))
-	assert.True(t, def.CanReadItem("generic-local", "docs", "x"))
+	assert.False(t, def.policy.Allows(ClassRead, "auto-trashcan", "generic-local/x"))
+	assert.False(t, def.policy.Allows(ClassRead, "team1-build-info", "app/1.json"))
+	assert.True(t, def.policy.Allows(ClassRead, "generic-local", "docs/x"))
 }
