@@ -73,6 +73,9 @@ func TestAQLStaysOutOfReservedRepositories(t *testing.T) {
 	_ = res.Body.Close()
 	require.Less(t, res.StatusCode, 300, "create the repository")
 	deploy(t, h, "team1-build-info", "secret-build/7-1700000000000.json", `{"name":"secret-build"}`)
+	for _, r := range ok[tools.RepositoryList](t, h.call(t, "list_repositories", map[string]any{})).Items {
+		assert.NotEqual(t, "team1-build-info", r.Key, "Artifactory's own repositories are not listed")
+	}
 	deploy(t, h, "generic-local", "docs/app.json", `{}`)
 
 	t0 := time.Now()

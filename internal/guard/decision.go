@@ -120,8 +120,12 @@ func (g *Guard) readable(repos resolution, key, p string, depth int) bool {
 }
 
 // canReadKey reports whether the policy lets the server read anything in
-// repo: a repository list shows only such keys.
+// repo: a repository list shows only such keys. Artifactory's own
+// repositories (a build-info repository is listed like any other) never.
 func (g *Guard) canReadKey(key string) bool {
+	if reservedKey(key) != "" {
+		return false
+	}
 	for _, r := range g.policy.Read {
 		if globMatch(r.Repo, key) {
 			return true
