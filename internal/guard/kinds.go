@@ -294,3 +294,30 @@ func qualified(project, name string) string {
 	}
 	return project + "/" + name
 }
+
+// visibleKind is the row filter for items that are not repository paths: a
+// build or release bundle is shown when the read rules of its section allow
+// it, a repository configuration when its repository is, and the kinds the
+// mode alone decides always (the call's read was allowed). Nothing else
+// (a local file, an unknown kind) is shown.
+func (g *Guard) visibleKind(r Resource) bool {
+	switch r.Kind {
+	case KindBuild, KindReleaseBundle:
+		if checkName(r.Name) != nil || (r.Project != "" && !projectKey.MatchString(r.Project)) {
+			return false
+		}
+		rules, _ := g.policy.kindRules(r.Kind, ClassRead)
+		for _, rule := range rules {
+			if rule.allows(r.Project, r.Name) {
+				return true
+			}
+		}
+		return false
+	case KindRepositoryConfig:
+		key, err := NormalizeRepo(r.Repo)
+		return err == nil && g.canReadKey(key)
+	case KindEnvironment, KindProject, KindToken, KindWatch, KindXrayPolicy, KindPlatform:
+		return true
+	}
+	return false
+}
