@@ -49,7 +49,7 @@ func buildGuard(cfg *config.Config, audit io.Writer) (*guard.Guard, error) {
 		Toolsets:   toolsets,
 		LocalRoots: roots,
 		OwnFiles:   ownFiles(cfg),
-		Audit:      slog.New(slog.NewJSONHandler(audit, nil)).With("log", "audit"),
+		Audit:      slog.New(slog.NewJSONHandler(audit, &slog.HandlerOptions{Level: auditLevel(cfg)})).With("log", "audit"),
 		Secret:     []byte(os.Getenv("JFROG_MCP_SECRET")),
 	})
 }
@@ -127,6 +127,16 @@ func checkToolsets(set *guard.PolicySet) error {
 		}
 	}
 	return nil
+}
+
+// auditLevel is what the audit log keeps: a file every decision; stderr,
+// shared with the logs, what --log-level shows (at info: writes, deletes and
+// refusals, while allowed reads are debug).
+func auditLevel(cfg *config.Config) slog.Level {
+	if cfg.AuditLog != "" {
+		return slog.LevelDebug
+	}
+	return cfg.LogLevel
 }
 
 // auditWriter opens the audit log file, or returns stderr.
