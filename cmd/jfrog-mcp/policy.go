@@ -76,11 +76,15 @@ func checkDisabledTools(names []string) error {
 
 // ownFiles are the files local file tools must never read or write,
 // whatever the roots allow: the policy (a download over it would be the agent
-// writing its own permissions), the audit log and the executable.
+// writing its own permissions), the audit log, the executable and the JFrog
+// CLI configuration it took credentials from.
 func ownFiles(cfg *config.Config) []guard.OwnFile {
 	own := []guard.OwnFile{{Path: cfg.PolicyFile, What: "the policy file"}, {Path: cfg.AuditLog, What: "the audit log"}}
 	if exe, err := os.Executable(); err == nil {
 		own = append(own, guard.OwnFile{Path: exe, What: "the executable"})
+	}
+	if cfg.JFrogCLI != nil {
+		own = append(own, guard.OwnFile{Path: cfg.JFrogCLI.File, What: "the JFrog CLI configuration (credentials)"})
 	}
 	return own
 }
