@@ -29,7 +29,7 @@ type RunAQLIn struct {
 // Validate parses the query: a syntax error is the agent's to fix, with the
 // position Artifactory would report.
 func (in *RunAQLIn) Validate() error {
-	q, err := aql.Parse(in.Query)
+	q, err := guard.ParseAQL(in.Query) // within the guard's size caps
 	var se *aql.SyntaxError
 	if errors.As(err, &se) {
 		return Errorf(CodeInvalidArgument, "fix the query; search_artifacts returns working AQL to start from", "%s", se.Message)

@@ -332,8 +332,8 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		return &Denied{Reason: fmt.Sprintf("tool %s declared an unknown action class %q", tool, a.Class)}
 	}
 	kind := a.ResourceKind()
-	if kind == "" {
-		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action on no resource (a bug: every action names its kind)", tool, a.Class)}
+	if d := checkShape(tool, a, kind); d != nil {
+		return d
 	}
 	if kind == KindLocal {
 		// Local files are the server's machine, not JFrog: the roots decide,
@@ -366,8 +366,14 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		return g.decideKind(tool, a)
 	}
 	if a.AQL != nil {
+		if d := checkAQLSize(a.AQL); d != nil {
+			return d
+		}
 		if a.AQL.Domain != aql.DomainItems {
 			return &Denied{Reason: "only items queries are allowed, not " + a.AQL.Domain, Hint: "write items.find(...)"}
+		}
+		if d := refuseReservedAQL(a.AQL); d != nil {
+			return d
 		}
 		return nil // scoped once the policy allowed every action
 	}
