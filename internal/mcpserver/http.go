@@ -1,9 +1,11 @@
 package mcpserver
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net"
@@ -137,6 +139,12 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			cw.body.lift()
 			cw.body.mu.Unlock()
 		}()
+		if e := peekEdge(r); e != nil {
+			cw.Header().Set("Content-Type", "application/json")
+			cw.WriteHeader(http.StatusBadRequest)
+			_, _ = cw.Write(append(e, '\n'))
+			return
+		}
 	}
 	h.mux.ServeHTTP(cw, r)
 }
@@ -214,6 +222,18 @@ type sseHold struct {
 }
 
 type sseHoldKey struct{}
+
+// peekEdge looks at the start of a POST body for what the transport answers
+// itself (a batch, an id-null request), leaving the body whole for mcp-go.
+func peekEdge(r *http.Request) []byte {
+	br := bufio.NewReaderSize(r.Body, 4096)
+	prefix, _ := br.Peek(4096)
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, r.Body}
+	return edgeError(prefix)
+}
 
 func tooManySessions(w http.ResponseWriter) {
 	w.Header().Set("Retry-After", "30")
