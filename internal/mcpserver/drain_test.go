@@ -34,7 +34,9 @@ func TestStdioEOFWaitsForCallsInFlight(t *testing.T) {
 	}, "\n") + "\n")
 	var out syncWriter
 	done := make(chan error, 1)
-	go func() { done <- ServeStdio(context.Background(), s, in, &out, slog.New(slog.DiscardHandler), StdioOptions{}) }()
+	go func() {
+		done <- ServeStdio(context.Background(), s, in, &out, slog.New(slog.DiscardHandler), StdioOptions{})
+	}()
 	select {
 	case err := <-done:
 		require.NoError(t, err)
