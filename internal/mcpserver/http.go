@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -285,6 +286,24 @@ func ServeHTTP(ctx context.Context, addr string, h http.Handler, logger *slog.Lo
 	if c, ok := h.(interface{ closeStreams() }); ok {
 		srv.RegisterOnShutdown(c.closeStreams)
 	}
+	// Shutdown counts a connection that has not sent a request yet as busy
+	// for its first five seconds; a client that opened one and went away
+	// (an SSE reconnect aborted on close) would hold every shutdown that
+	// long. Such a connection carries no call, so shutdown closes it.
+	var fresh sync.Map
+	srv.ConnState = func(c net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			fresh.Store(c, struct{}{})
+		} else {
+			fresh.Delete(c)
+		}
+	}
+	srv.RegisterOnShutdown(func() {
+		fresh.Range(func(c, _ any) bool {
+			_ = c.(net.Conn).Close()
+			return true
+		})
+	})
 	if ready != nil {
 		ready(ln.Addr())
 	}

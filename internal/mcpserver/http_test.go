@@ -344,3 +344,23 @@ func TestClientsThroughTheGate(t *testing.T) {
 	_, err = mc.ListTools(t.Context(), mcp.ListToolsRequest{})
 	require.NoError(t, err)
 }
+
+// A batch or an id-null request gets the JSON-RPC error, not a parse error
+// or silence.
+func TestHTTPBatchAndNullID(t *testing.T) {
+	ts := gateServer(t, HTTPOptions{})
+	id := rawSession(t, ts)
+	for name, body := range map[string]string{
+		"batch":   `[{"jsonrpc":"2.0","id":2,"method":"ping"}]`,
+		"null id": `{"jsonrpc":"2.0","id":null,"method":"ping"}`,
+	} {
+		for _, url := range []string{ts.URL + "/mcp", ts.URL + "/message?sessionId=" + openSSE(t, ts)} {
+			resp := do(t, "POST", url, body, sessionHeaders(id))
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode, name)
+			var e rpcError
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&e), name)
+			assert.Equal(t, codeInvalidRequest, e.Error.Code, name)
+			assert.Equal(t, "null", string(e.ID), name)
+		}
+	}
+}
