@@ -98,7 +98,8 @@ func TestStdioEOFAfterTruncatedLine(t *testing.T) {
 // input path: time per byte stays flat as the line grows (BENCHMARKS.md).
 func BenchmarkStdioLongLine(b *testing.B) {
 	for _, mb := range []int{6, 12, 25, 50} {
-		line := []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"x":"` + strings.Repeat("a", mb<<20) + `"}}` + "\n")
+		// A notification: nothing answers here, and end of input would wait for a request.
+		line := []byte(`{"jsonrpc":"2.0","method":"notifications/x","params":{"x":"` + strings.Repeat("a", mb<<20) + `"}}` + "\n")
 		for _, c := range []struct {
 			name  string
 			limit int
