@@ -16,7 +16,7 @@ import (
 // The largest legitimate message is an inline upload at its cap: as base64
 // 4/3 of tools.MaxInlineUpload (10.7 MiB for 8 MiB), as text up to twice it
 // where quotes, backslashes and newlines are escaped; 16 MiB holds either
-// with room for the envelope.
+// with room for the envelope: 17 MiB in all.
 const MaxMessageBytes = 2*tools.MaxInlineUpload + 1<<20
 
 // HTTP defaults, documented in README.md. No ReadTimeout or WriteTimeout is

@@ -65,6 +65,17 @@ func TestStdioLineOverLimit(t *testing.T) {
 	assert.NotNil(t, got["8"]["result"])
 }
 
+// At the default limit: a 50 MB line (the size that once took RSS to
+// 600-885 MB) is refused and the next message served.
+func TestStdioFiftyMBLine(t *testing.T) {
+	big := `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"x":"` + strings.Repeat("a", 50_000_000) + `"}}`
+	got, _ := serveLines(t, stdioInit+"\n"+big+"\n"+`{"jsonrpc":"2.0","id":10,"method":"ping"}`+"\n", StdioOptions{})
+	require.Contains(t, got, "9")
+	assert.Equal(t, float64(codeInvalidRequest), errCode(got["9"]))
+	require.Contains(t, got, "10", "the stream is still in sync")
+	assert.NotNil(t, got["10"]["result"])
+}
+
 func TestStdioBatchAndNullID(t *testing.T) {
 	batch := `[{"jsonrpc":"2.0","id":2,"method":"ping"},{"jsonrpc":"2.0","id":3,"method":"ping"}]`
 	got, _ := serveLines(t, stdioInit+"\n"+batch+"\n"+`{"jsonrpc":"2.0","id":4,"method":"ping"}`+"\n", StdioOptions{})
