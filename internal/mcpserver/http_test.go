@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -363,4 +365,50 @@ func TestHTTPBatchAndNullID(t *testing.T) {
 			assert.Equal(t, "null", string(e.ID), name)
 		}
 	}
+}
+
+// An idle keep-alive connection is closed at the idle timeout, and no more
+// connections than the limit are served at once.
+func TestServeHTTPConnectionLimits(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	addrc := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
+	go func() {
+		done <- ServeHTTP(ctx, "127.0.0.1:0", h, slog.New(slog.DiscardHandler), ServeOptions{IdleTimeout: 300 * time.Millisecond, MaxConns: 1}, func(a net.Addr) { addrc <- a })
+	}()
+	addr := (<-addrc).String()
+	defer func() { cancel(); <-done }()
+
+	first, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer first.Close()
+	_, err = fmt.Fprintf(first, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(first)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	// The one place is taken: a second client is not served meanwhile.
+	second, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer second.Close()
+	_, err = fmt.Fprintf(second, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+	require.NoError(t, err)
+	_ = second.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	_, err = second.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, os.ErrDeadlineExceeded, "served past the connection limit")
+
+	// The first goes idle and is closed; then the second is served.
+	start := time.Now()
+	_ = first.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err = br.ReadByte()
+	assert.ErrorIs(t, err, io.EOF, "idle connection closed")
+	assert.Less(t, time.Since(start), 2*time.Second)
+	_ = second.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err = http.ReadResponse(bufio.NewReader(second), nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
 }
