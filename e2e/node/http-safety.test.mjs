@@ -121,6 +121,23 @@ describe('jfrog-mcp http against pages and stale sessions', { timeout: STARTUP_T
     assert.equal(res.status, 404);
   });
 
+  it('--stateless still serves the SDK streamable client, without a session id', { timeout: TEST_TIMEOUT_MS * 2 }, async () => {
+    const stateless = await startHTTPServer(BIN, serverEnv(), ['--stateless']);
+    try {
+      const transport = new StreamableHTTPClientTransport(new URL(`${stateless.baseUrl}/mcp`));
+      const client = new Client({ name: 'jfrog-mcp-e2e-stateless', version: '0.0.0' });
+      await client.connect(transport, REQ);
+      assert.equal(transport.sessionId, undefined);
+      const { tools } = await client.listTools(undefined, REQ);
+      assert.ok(tools.length > 0);
+      const res = await client.callTool({ name: 'list_repositories', arguments: {} }, undefined, REQ);
+      assert.notEqual(res.isError, true, JSON.stringify(res.content));
+      await withTimeout(client.close(), REQUEST_TIMEOUT_MS, 'client.close()');
+    } finally {
+      await stateless.stop();
+    }
+  });
+
   it('a confirmation token from session A is refused in session B', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { client: a } = await connect();
     const { client: b } = await connect();

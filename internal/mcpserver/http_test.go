@@ -220,6 +220,22 @@ func TestSSESessions(t *testing.T) {
 	assert.Eventually(t, func() bool { return msg() == 404 }, 5*time.Second, 20*time.Millisecond, "a closed stream's session is gone")
 }
 
+// An SSE stream whose session sees no message for the idle time is closed.
+func TestSSEIdleStreamEnds(t *testing.T) {
+	ts := gateServer(t, HTTPOptions{SessionIdle: 200 * time.Millisecond})
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", ts.URL+"/sse", nil)
+	stream, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer stream.Body.Close()
+	ended := make(chan struct{})
+	go func() { _, _ = io.Copy(io.Discard, stream.Body); close(ended) }()
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("an idle SSE session's stream stayed open")
+	}
+}
+
 // Until callers authenticate, a confirmation token is good only in the
 // session it was issued to.
 func TestConfirmationTokenStaysInItsSession(t *testing.T) {
