@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 	"github.com/stretchr/testify/require"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -28,16 +30,26 @@ type harness struct {
 	mcp   *mcpclient.Client
 	names []string
 	logs  *syncBuffer
+	srv   *server.MCPServer
+	deps  *tools.Deps
 }
 
 type harnessOpts struct {
-	mode   guard.Mode
-	token  string // upstream token; default the emulator's admin token
-	user   string // or: act upstream as this seeded user
-	budget int
-	roots  []string      // local roots for upload/download
-	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
-	now    func() time.Time
+	mode  guard.Mode
+	token string // upstream token; default the emulator's admin token
+	// anonymous sends no credentials at all upstream.
+	anonymous bool
+	user      string // or: act upstream as this seeded user
+	budget    int
+	roots     []string      // local roots for upload/download
+	rules     *guard.Policy // a policy; default DefaultPolicy(mode)
+	now       func() time.Time
+	// wrap, when set, wraps the emulator's handler (see emulatortest.StartWrapped).
+	wrap func(http.Handler) http.Handler
+	// emu, when set, is shared with another harness (replicas of one
+	// server); secret signs confirmation tokens (default: random).
+	emu    *emulatortest.Server
+	secret []byte
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 }
@@ -55,7 +67,10 @@ func (o harnessOpts) policy() guard.Policy {
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	emu := emulatortest.Start(t, emulator.DemoSeed())
+	emu := o.emu
+	if emu == nil {
+		emu = emulatortest.StartWrapped(t, emulator.DemoSeed(), o.wrap)
+	}
 	if o.mode == "" {
 		o.mode = guard.ModeWrite
 	}
@@ -64,7 +79,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		require.NoError(t, err)
 		o.token = tok
 	}
-	if o.token == "" {
+	if o.token == "" && !o.anonymous {
 		o.token = emu.AdminToken
 	}
 	logs := &syncBuffer{}
@@ -73,9 +88,10 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now})
+	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
 	require.NoError(t, err)
-	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
+	deps := &tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget}
+	s, names := mcpserver.New(deps)
 
 	var opts []mcpclient.ClientOption
 	if o.elicit != nil {
@@ -91,7 +107,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mc.Close() })
-	return &harness{emu: emu, mcp: mc, names: names, logs: logs}
+	return &harness{emu: emu, mcp: mc, names: names, logs: logs, srv: s, deps: deps}
 }
 
 // call invokes a tool and fails the test on a protocol error.
@@ -102,6 +118,13 @@ func (h *harness) call(t *testing.T, name string, args map[string]any) *mcp.Call
 	res, err := h.mcp.CallTool(ctx, mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: args}})
 	require.NoError(t, err, "protocol error calling %s", name)
 	return res
+}
+
+// callExtra registers a tool that only this test defines, then calls it.
+func (h *harness) callExtra(t *testing.T, def tools.Definition, name string, args map[string]any) *mcp.CallToolResult {
+	t.Helper()
+	require.Equal(t, []string{name}, tools.Register(h.srv, h.deps, []tools.Definition{def}))
+	return h.call(t, name, args)
 }
 
 // requestsSince returns the requests the emulator began after t0. Better

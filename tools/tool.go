@@ -46,19 +46,24 @@ type Tool[In, Out any] struct {
 	Toolset     string
 	Class       guard.Class
 	Hints       Hints
-	// Actions lists what a call with these arguments will touch; the guard
-	// decides on them before Handle runs. Nil means one action of Class on no
-	// particular repository.
+	// Actions lists what a call with these arguments will touch (each of a
+	// guard resource kind); the guard decides on them before Handle runs.
+	// Required: an action on no resource is refused as a bug.
 	Actions func(in *In) []guard.Action
 	// ErrorHints say what to do next for upstream errors this tool expects.
 	ErrorHints ErrorHints
-	Handle     func(ctx context.Context, d *Deps, in *In) (*Out, error)
+	// Handle does the work the guard allowed. dec is that decision: the
+	// scoped query (dec.Query) and what results may describe
+	// (dec.Reveals). The wrapper removes from Out every item the decision
+	// hides (see Resourced), so a handler never filters for the policy.
+	Handle func(ctx context.Context, d *Deps, in *In, dec *guard.Decision) (*Out, error)
 	// Summary is the one line an agent reads first; the JSON follows it.
 	Summary func(in *In, out *Out) string
 	// Confirm makes a tool two-phase: it describes what this call would
 	// change irreversibly, or returns nil when the call needs no
 	// confirmation. Out must embed Pending and In must have confirm_token.
-	Confirm func(ctx context.Context, d *Deps, in *In) (*Plan, error)
+	// A plan describes existing items only where dec.Reveals allows.
+	Confirm func(ctx context.Context, d *Deps, in *In, dec *guard.Decision) (*Plan, error)
 }
 
 // Validator is implemented by inputs with rules the schema cannot express
@@ -100,6 +105,8 @@ func Define[In, Out any](t Tool[In, Out]) Definition {
 		fail("a read-only tool cannot be destructive")
 	case t.Handle == nil:
 		fail("no handler")
+	case t.Actions == nil:
+		fail("no Actions: declare what a call touches (guard.PlatformAction, guard.BuildAction, ...)")
 	}
 	in, out := schemaFor[In](&reflector), schemaFor[Out](&outputReflector)
 	if t.Confirm != nil {
@@ -181,26 +188,25 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 			return d.fail(err)
 		}
 	}
-	actions := []guard.Action{{Class: t.Class}}
-	if t.Actions != nil {
-		actions = t.Actions(in)
-	}
+	actions := t.Actions(in)
 	args, _ := req.Params.Arguments.(map[string]any)
-	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args}); err != nil {
+	dec, err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args, Repos: deps.repos()})
+	if err != nil {
 		return d.fail(err)
 	}
 	if t.Confirm != nil {
-		proceed, res, err := d.confirmOrPlan(ctx, deps, in, args)
+		proceed, res, err := d.confirmOrPlan(ctx, deps, in, args, dec)
 		if !proceed {
 			return res, err
 		}
 	}
 	pctx := withProgress(ctx, req)
-	out, err := t.Handle(pctx, deps, in)
+	out, err := t.Handle(pctx, deps, in, dec)
 	progressFrom(pctx).settle()
 	if err != nil {
 		return d.fail(err)
 	}
+	applyDecision(out, dec)
 	body, err := fitBudget(out, deps.budget())
 	if err != nil {
 		return d.fail(err)

@@ -73,22 +73,39 @@ func (m Mode) allows(c Class) bool {
 	}
 }
 
-// Action is one effect a tool call will have: a class on a repository path.
-// Repo and Path are empty for platform-wide actions (e.g. reading versions).
+// Action is one effect a tool call will have: a class on a resource of some
+// Kind (see kinds.go and its constructors). Without a Kind, Repo/Path/AQL
+// make it a repo_path action and Local a local one; an action that names no
+// resource at all is refused as a bug.
 type Action struct {
 	Class Class  `json:"class"`
+	Kind  Kind   `json:"kind,omitempty"`
 	Repo  string `json:"repo,omitempty"`
 	Path  string `json:"path,omitempty"`
+	// Name is the build, release bundle, environment, project, token, watch
+	// or Xray policy; Project the project of a build or release bundle.
+	Name    string `json:"name,omitempty"`
+	Project string `json:"project,omitempty"`
 	// Local is a file on the server's machine the call reads (ClassRead) or
 	// writes (ClassWrite); it must resolve inside the local roots.
 	Local string `json:"local,omitempty"`
-	// AQL is a query the call will run; the guard narrows it in place to
-	// the readable repositories, or refuses it.
+	// AQL is a query the call will run; the guard scopes a copy of it to
+	// the readable repositories (Decision.Query), or refuses it.
 	AQL *aql.Query `json:"-"`
+	// On is set by the guard when Repo is a virtual repository: the
+	// repository the action was decided on (where a write lands, the member
+	// a delete removes from).
+	On string `json:"on,omitempty"`
 }
 
 func (a Action) String() string {
-	switch {
+	switch k := a.ResourceKind(); {
+	case k != KindRepoPath && k != KindLocal && k != "":
+		s := string(a.Class) + " " + string(k)
+		if n := qualified(a.Project, a.Name+a.Repo); n != "" {
+			s += " " + n
+		}
+		return s
 	case a.Local != "":
 		return string(a.Class) + " local " + a.Local
 	case a.AQL != nil:
@@ -97,8 +114,10 @@ func (a Action) String() string {
 		return string(a.Class)
 	case a.Path == "":
 		return string(a.Class) + " " + a.Repo
+	case a.On != "":
+		return string(a.Class) + " " + joinRepoPath(a.Repo, a.Path) + " (on " + a.On + ")"
 	default:
-		return string(a.Class) + " " + a.Repo + "/" + strings.TrimPrefix(a.Path, "/")
+		return string(a.Class) + " " + joinRepoPath(a.Repo, strings.TrimPrefix(a.Path, "/"))
 	}
 }
 
@@ -112,6 +131,9 @@ type Call struct {
 	// Args are the call's arguments, for the audit log; secrets and
 	// artifact content are redacted before they are written.
 	Args map[string]any
+	// Repos looks repository keys up with the server's identity; without
+	// it no action on a repository is allowed.
+	Repos Resolver
 }
 
 // Denied is the error returned when the guard refuses a call. Its message and
@@ -135,6 +157,9 @@ type Config struct {
 	// from Policy.LocalRoots or flags by the caller); none means no local
 	// file access.
 	LocalRoots LocalRoots
+	// OwnFiles are the server's own files (policy, audit log, executable,
+	// keys): local file tools never read or write them, whatever the roots.
+	OwnFiles []OwnFile
 	// Audit receives one record per decision; nil discards them.
 	Audit *slog.Logger
 	// Secret signs confirmation tokens; empty means a random one, which is
@@ -149,10 +174,12 @@ type Guard struct {
 	mode     Mode
 	policy   Policy
 	roots    LocalRoots
+	own      ownFiles
 	toolsets map[string]bool
 	disabled map[string]bool
 	audit    *slog.Logger
 	confirm  *confirmer
+	repos    *repoCache
 }
 
 // New validates cfg and builds a Guard.
@@ -176,7 +203,7 @@ func New(cfg Config) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf}
+	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, own: newOwnFiles(cfg.OwnFiles), toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf, repos: newRepoCache(cfg.Now)}
 	if g.audit == nil {
 		g.audit = slog.New(slog.DiscardHandler)
 	}
@@ -207,34 +234,57 @@ func (g *Guard) Enabled(toolset, tool string, class Class) bool {
 }
 
 // Check decides a call before its handler runs and records the decision.
-func (g *Guard) Check(ctx context.Context, call Call) error {
-	err := g.decide(call)
+// The call's actions are not changed; the decision holds them as decided.
+func (g *Guard) Check(ctx context.Context, call Call) (*Decision, error) {
+	dec := &Decision{g: g, Actions: slices.Clone(call.Actions), repos: resolution{}}
+	rv := &resolver{ctx: ctx, r: call.Repos, cache: g.repos, seen: dec.repos}
+	dec.rv = rv
+	err := g.decide(rv, call, dec)
 	attrs := []slog.Attr{
 		slog.String("caller", call.Caller),
 		slog.String("tool", call.Tool),
 		slog.String("class", string(call.Class)),
-		slog.Any("actions", actionStrings(call.Actions)),
+		slog.Any("actions", actionStrings(dec.Actions)),
 	}
 	if call.Args != nil {
 		attrs = append(attrs, slog.Any("args", redactArgs(call.Args)))
 	}
 	if err != nil {
 		g.audit.LogAttrs(ctx, slog.LevelWarn, "guard decision", append(attrs, slog.String("decision", "deny"), slog.String("reason", err.Reason))...)
-		return err
+		return nil, err
 	}
 	g.audit.LogAttrs(ctx, slog.LevelInfo, "guard decision", append(attrs, slog.String("decision", "allow"))...)
-	return nil
+	return dec, nil
 }
 
-func (g *Guard) decide(call Call) *Denied {
+func (g *Guard) decide(rv *resolver, call Call, dec *Decision) *Denied {
 	if !g.Enabled(call.Toolset, call.Tool, call.Class) {
 		return &Denied{
 			Reason: fmt.Sprintf("tool %s (%s) is not enabled in %s mode", call.Tool, call.Class, g.mode),
 			Hint:   "ask the operator to enable it (--mode, --toolsets, the policy file); get_platform_info shows what is allowed",
 		}
 	}
-	for i := range call.Actions {
-		if d := g.decideAction(call.Tool, &call.Actions[i]); d != nil {
+	// The policy first, for every action: a call it refuses sends nothing
+	// upstream, not even a configuration lookup.
+	for i := range dec.Actions {
+		if d := g.decideAction(call.Tool, &dec.Actions[i]); d != nil {
+			return d
+		}
+	}
+	for i := range dec.Actions {
+		a := &dec.Actions[i]
+		var d *Denied
+		switch {
+		case a.Local != "":
+		case a.AQL != nil:
+			if dec.query != nil {
+				return &Denied{Reason: fmt.Sprintf("tool %s declared more than one query", call.Tool)}
+			}
+			d = g.scopeAQL(rv, a.AQL, dec)
+		case a.Repo != "":
+			d = g.decideResolved(rv, a, a.Repo, a.Path)
+		}
+		if d != nil {
 			return d
 		}
 	}
@@ -242,20 +292,28 @@ func (g *Guard) decide(call Call) *Denied {
 }
 
 // decideAction checks one action against mode, local roots and repository
-// rules. Repository and path are normalised first and the normalised form
-// is written back into the action. Tools normalise their own arguments with
-// the same NormalizePath before they declare actions, so what a handler
-// sends is what was checked; repository keys may differ in letter case only,
-// which Artifactory ignores.
+// rules; decideResolved then decides it by what its repository really is.
+// Repository and path are normalised first and the normalised form is
+// written back into the decision's copy of the action. Tools normalise their
+// own arguments with the same NormalizePath before they declare actions, so
+// what a handler sends is what was checked; repository keys may differ in
+// letter case only, which Artifactory ignores.
 func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	if !a.Class.Valid() {
 		// A tool declaring nonsense is a bug; refusing is the safe side.
 		return &Denied{Reason: fmt.Sprintf("tool %s declared an unknown action class %q", tool, a.Class)}
 	}
-	if a.Local != "" {
+	kind := a.ResourceKind()
+	if kind == "" {
+		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action on no resource (a bug: every action names its kind)", tool, a.Class)}
+	}
+	if kind == KindLocal {
 		// Local files are the server's machine, not JFrog: the roots decide,
 		// whatever the mode (a download writes locally in read-only mode).
-		if _, err := g.roots.Resolve(a.Local); err != nil {
+		// This is the early answer, by name; OpenLocal and LocalTarget
+		// decide again on what they really open.
+		real, err := g.roots.Resolve(a.Local)
+		if err != nil {
 			var d *Denied
 			var missing *fs.PathError
 			switch {
@@ -268,7 +326,7 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			}
 			return &Denied{Reason: err.Error()}
 		}
-		return nil
+		return g.own.checkOwn(a.Local, real)
 	}
 	if !g.mode.allows(a.Class) {
 		return &Denied{
@@ -276,18 +334,21 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			Hint:   "this server is not permitted to do that; get_platform_info shows the effective policy",
 		}
 	}
+	if kind != KindRepoPath {
+		return g.decideKind(tool, a)
+	}
 	if a.AQL != nil {
-		return g.scopeAQL(a.AQL)
+		if a.AQL.Domain != aql.DomainItems {
+			return &Denied{Reason: "only items queries are allowed, not " + a.AQL.Domain, Hint: "write items.find(...)"}
+		}
+		return nil // scoped once the policy allowed every action
 	}
 	if a.Repo == "" {
-		if a.Class == ClassRead || a.Class == ClassAdmin {
-			return nil // platform-wide reads; list results are filtered by CanRead
-		}
 		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action without a repository", tool, a.Class)}
 	}
-	repo, err := NormalizeRepo(a.Repo)
-	if err != nil {
-		return &Denied{Reason: err.Error(), Hint: "use a repository key exactly as list_repositories shows it"}
+	repo, d := g.checkRepoKey(a.Repo)
+	if d != nil {
+		return d
 	}
 	p, err := NormalizePath(a.Path)
 	if err != nil {
@@ -299,23 +360,11 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			Hint:   fmt.Sprintf("%s is allowed on: %s; get_platform_info shows the whole policy", a.Class, rulesText(g.policy.rules(a.Class))),
 		}
 	}
+	if d := g.decideCache(a.Class, repo, p); d != nil {
+		return d
+	}
 	a.Repo, a.Path = repo, p
 	return nil
-}
-
-// CanRead reports whether the policy lets the server read anything in repo;
-// list tools use it to hide repositories the agent may not see.
-func (g *Guard) CanRead(repo string) bool {
-	key, err := NormalizeRepo(repo)
-	if err != nil {
-		return false
-	}
-	for _, r := range g.policy.Read {
-		if globMatch(r.Repo, key) {
-			return true
-		}
-	}
-	return false
 }
 
 // Gates returns the release gates of the policy.
@@ -324,16 +373,15 @@ func (g *Guard) Gates() []Gate { return g.policy.Gates }
 // Limits returns the per-call limits of the policy.
 func (g *Guard) Limits() Limits { return g.policy.Limits }
 
-// ResolveLocal returns the real path of a local file inside the roots, for
-// the handler that then opens it.
-func (g *Guard) ResolveLocal(p string) (string, error) { return g.roots.Resolve(p) }
-
 // Effective is the compact, agent-readable view of what the guard allows.
 type Effective struct {
 	Mode          Mode              `json:"mode"`
 	Toolsets      []string          `json:"toolsets"`
 	AllowedClass  []Class           `json:"allowed_classes"`
 	Repositories  map[string]string `json:"repositories" jsonschema:"description=Action class -> repository globs (repo or repo/path-prefix) it is allowed on"`
+	Builds        map[string]string `json:"builds,omitempty" jsonschema:"description=Verb (read/publish/promote) -> build name globs it is allowed on ([project/]name; a name alone is the default project)"`
+	Bundles       map[string]string `json:"release_bundles,omitempty" jsonschema:"description=Verb (read/create/promote) -> release bundle name globs it is allowed on ([project/]name)"`
+	Environments  map[string]string `json:"environments,omitempty" jsonschema:"description=promote_to -> environment name globs promotions may target"`
 	ReleaseGates  []Gate            `json:"release_gates,omitempty"`
 	LocalRoots    []string          `json:"local_roots,omitempty"`
 	Limits        *Limits           `json:"limits,omitempty"`
@@ -357,6 +405,7 @@ func (g *Guard) Effective() Effective {
 			e.Repositories[string(c)] = rulesText(g.policy.rules(c))
 		}
 	}
+	g.effectiveNames(&e)
 	if g.policy.Limits != (Limits{}) {
 		l := g.policy.Limits
 		e.Limits = &l
