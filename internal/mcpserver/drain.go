@@ -63,7 +63,7 @@ func head(line []byte) (h rpcHead) {
 			if dec.Decode(&raw) != nil {
 				return h
 			}
-			h.id = string(raw)
+			h.id = canonicalID(raw)
 		case "method":
 			if dec.Decode(&h.method) != nil {
 				return h
@@ -73,8 +73,8 @@ func head(line []byte) (h rpcHead) {
 				var p struct {
 					RequestID json.RawMessage `json:"requestId"`
 				}
-				if dec.Decode(&p) == nil {
-					h.cancelled = string(p.RequestID)
+				if dec.Decode(&p) == nil && len(p.RequestID) > 0 {
+					h.cancelled = canonicalID(p.RequestID)
 				}
 			}
 			return h
@@ -87,6 +87,20 @@ func head(line []byte) (h rpcHead) {
 		}
 	}
 	return h
+}
+
+// canonicalID writes an id as mcp-go writes it back (1.0 and 1e0 come back
+// as 1, "\u0061" as "a"), so a request and its answer compare equal.
+func canonicalID(raw json.RawMessage) string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return string(raw)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return string(raw)
+	}
+	return string(b)
 }
 
 // request notes a request handed to mcp-go, or a cancellation.
