@@ -22,7 +22,8 @@ const headPrefix = 64 << 10
 // notes every request it hands mcp-go; drain notes every answer written and
 // withholds EOF until every request has been answered, or drainTimeout passes.
 type drain struct {
-	out io.Writer
+	out     io.Writer
+	timeout time.Duration // drainTimeout; tests shorten it
 
 	wmu sync.Mutex // one message at a time on out
 
@@ -34,7 +35,7 @@ type drain struct {
 }
 
 func newDrain(out io.Writer) *drain {
-	d := &drain{out: out, pending: map[string]bool{}}
+	d := &drain{out: out, timeout: drainTimeout, pending: map[string]bool{}}
 	d.idle = sync.NewCond(&d.mu)
 	return d
 }
@@ -163,7 +164,7 @@ func (d *drain) signal() {
 }
 
 func (d *drain) wait() {
-	timer := time.AfterFunc(drainTimeout, func() {
+	timer := time.AfterFunc(d.timeout, func() {
 		d.mu.Lock()
 		d.pending = map[string]bool{}
 		d.idle.Broadcast()

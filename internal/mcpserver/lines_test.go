@@ -136,3 +136,31 @@ func BenchmarkStdioLongLine(b *testing.B) {
 type chunked struct{ r io.Reader }
 
 func (c chunked) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), 64<<10)]) }
+
+// FuzzStdioLines: whatever arrives on stdin, the input path does not panic,
+// hands mcp-go only lines within the limit, and every answer it writes
+// itself is one valid JSON-RPC error line.
+func FuzzStdioLines(f *testing.F) {
+	f.Add([]byte(stdioInit + "\n[1,2]\n" + `{"id":null,"method":"x"}` + "\n"))
+	f.Add([]byte(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"x":"` + strings.Repeat("a", 300) + "\"}}\n\n\r\n{"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		const limit = 128
+		var out bytes.Buffer
+		d := newDrain(&out)
+		d.timeout = time.Millisecond // nothing answers the requests here
+		l := newLines(chunked{bytes.NewReader(in)}, limit, d)
+		passed, err := io.ReadAll(l)
+		require.NoError(t, err)
+		for _, line := range bytes.Split(bytes.TrimSuffix(passed, []byte("\n")), []byte("\n")) {
+			assert.LessOrEqual(t, len(line), limit+1)
+		}
+		for _, line := range bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n")) {
+			if len(line) == 0 {
+				continue
+			}
+			var e rpcError
+			require.NoError(t, json.Unmarshal(line, &e), string(line))
+			assert.Equal(t, codeInvalidRequest, e.Error.Code)
+		}
+	})
+}
