@@ -52,8 +52,8 @@ func (o *HTTPOptions) defaults() {
 type HTTPHandler struct {
 	opts       HTTPOptions
 	origins    *origins
-	sessions   *sessions // nil when stateless: then only SSE uses sseSessions
-	sse        *sessions
+	sessions   *sessions // streamable HTTP's; nil when stateless
+	sse        *sessions // legacy SSE's, always: its stream is the session
 	mux        *http.ServeMux
 	sseServer  *server.SSEServer
 	streamable *server.StreamableHTTPServer
@@ -69,7 +69,7 @@ func Handler(s *server.MCPServer, opts HTTPOptions) *HTTPHandler {
 		mux:     http.NewServeMux(),
 	}
 	stOpts := []server.StreamableHTTPOption{server.WithHTTPContextFunc(func(ctx context.Context, _ *http.Request) context.Context {
-		return withSessionCaller(ctx, nil)
+		return withSessionCaller(ctx)
 	})}
 	if opts.Stateless {
 		stOpts = append(stOpts, server.WithStateLess(true))
@@ -96,7 +96,7 @@ func Handler(s *server.MCPServer, opts HTTPOptions) *HTTPHandler {
 			return id, nil
 		}),
 		server.WithSSEContextFunc(func(ctx context.Context, _ *http.Request) context.Context {
-			return withSessionCaller(ctx, nil)
+			return withSessionCaller(ctx)
 		}))
 	h.mux.HandleFunc("/mcp", h.serveStreamable)
 	h.mux.HandleFunc("/sse", h.serveSSE)
@@ -166,7 +166,7 @@ func (h *HTTPHandler) serveStreamable(w http.ResponseWriter, r *http.Request) {
 		}
 	case http.MethodDelete:
 		// mcp-go terminates a live one through the session manager.
-		if _, err := h.sessions.Validate(id); id == "" || err != nil {
+		if _, err := h.sessions.Validate(id); err != nil {
 			writeStatus(w, http.StatusNotFound, "unknown or ended session")
 			return
 		}
