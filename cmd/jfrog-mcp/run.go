@@ -115,7 +115,7 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	if isTerminal(stdin) {
 		fmt.Fprintln(stderr, "jfrog-mcp speaks MCP on stdin/stdout: start it from an MCP client (e.g. command \"jfrog-mcp\", args [\"stdio\"]), not by hand. Ctrl-C to quit.")
 	}
-	return mcpserver.ServeStdio(ctx, s, stdin, stdout, logger, mcpserver.StdioOptions{})
+	return mcpserver.ServeStdio(ctx, s, stdin, stdout, logger)
 }
 
 // printCatalog prints every toolset and tool: docs/tools.md and the README
