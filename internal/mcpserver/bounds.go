@@ -72,6 +72,13 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		b.status, b.msg = http.StatusRequestTimeout, "request body not received in time"
 	}
+	if b.status != 0 && !b.done {
+		// The rest of a refused body is not wanted: reads end at once, so
+		// the server closes the connection after the answer instead of
+		// draining whatever the client still sends.
+		b.done = true
+		_ = b.rc.SetReadDeadline(time.Now())
+	}
 	b.lift()
 	return n, err
 }

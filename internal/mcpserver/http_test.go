@@ -318,10 +318,15 @@ func TestBodyBounds(t *testing.T) {
 			}
 		}()
 		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
 		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		assert.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
+		assert.Less(t, time.Since(start), 2*time.Second)
+		_, err = br.ReadByte()
+		assert.ErrorIs(t, err, io.EOF, "the connection is closed, not held to drain the body")
 		assert.Less(t, time.Since(start), 2*time.Second)
 	})
 }
