@@ -332,7 +332,9 @@ for (const spec of TRANSPORTS) {
       });
     });
 
-    it('get_artifact_info on an unknown repository: guard_denied with a hint', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // Repository keys are looked up before a call is decided: an unknown key
+    // is refused by name, with a hint, before anything else is sent.
+    it('get_artifact_info on an unknown repository: refused with a hint', { timeout: TEST_TIMEOUT_MS }, async () => {
       await withServerLog(handle, async () => {
         // callTool would throw if an error result carried structuredContent
         // that broke the output schema.
@@ -343,10 +345,8 @@ for (const spec of TRANSPORTS) {
         );
         assert.equal(result.isError, true, `expected isError: ${JSON.stringify(result)}`);
         const err = parseToolError(result);
-        // The guard looks the key up before deciding and refuses one that
-        // names no repository (tools/artifacts_test.go "unknown repository").
         assert.equal(err.code, 'guard_denied', `error code: ${JSON.stringify(err)}`);
-        assert.match(err.message, /no-such-repo-e2e does not exist/);
+        assert.match(err.message, /repository no-such-repo-e2e does not exist/);
         assert.match(err.hint ?? '', /list_repositories/, `hint: ${JSON.stringify(err)}`);
       });
     });

@@ -254,8 +254,25 @@ func (g *Guard) Check(ctx context.Context, call Call) (*Decision, error) {
 		g.audit.LogAttrs(ctx, slog.LevelWarn, "guard decision", append(attrs, slog.String("decision", "deny"), slog.String("reason", err.Reason))...)
 		return nil, err
 	}
-	g.audit.LogAttrs(ctx, slog.LevelInfo, "guard decision", append(attrs, slog.String("decision", "allow"))...)
+	// An allowed read is recorded at debug level: in a file audit log (which
+	// keeps every level) it is there like every decision, while on stderr,
+	// the default, a long session's reads would be most of what a user sees.
+	level := slog.LevelInfo
+	if onlyReads(dec.Actions) {
+		level = slog.LevelDebug
+	}
+	g.audit.LogAttrs(ctx, level, "guard decision", append(attrs, slog.String("decision", "allow"))...)
 	return dec, nil
+}
+
+// onlyReads reports actions that change nothing, on JFrog or on this machine.
+func onlyReads(as []Action) bool {
+	for _, a := range as {
+		if a.Class != ClassRead {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *Guard) decide(rv *resolver, call Call, dec *Decision) *Denied {
