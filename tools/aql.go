@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
@@ -18,6 +19,9 @@ const maxAQLLimit = 1000
 type RunAQLIn struct {
 	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
 	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows; lowers a larger .limit()"`
+	// Offset is the next page of a result that had more: it becomes the
+	// query's .offset(), which the guard scopes with the rest.
+	Offset int `json:"offset,omitempty" jsonschema:"minimum=0,description=Rows to skip (the next_offset of a previous page)"`
 
 	parsed *aql.Query // the guard scopes a copy; the handler runs that
 }
@@ -25,7 +29,7 @@ type RunAQLIn struct {
 // Validate parses the query: a syntax error is the agent's to fix, with the
 // position Artifactory would report.
 func (in *RunAQLIn) Validate() error {
-	q, err := aql.Parse(in.Query)
+	q, err := guard.ParseAQL(in.Query) // within the guard's size caps
 	var se *aql.SyntaxError
 	if errors.As(err, &se) {
 		return Errorf(CodeInvalidArgument, "fix the query; search_artifacts returns working AQL to start from", "%s", se.Message)
@@ -35,6 +39,16 @@ func (in *RunAQLIn) Validate() error {
 	}
 	if q.Domain != aql.DomainItems {
 		return Errorf(CodeInvalidArgument, "write items.find(...)", "only the items domain is supported, not %s", q.Domain)
+	}
+	if in.Offset > 0 {
+		switch {
+		case q.Offset != nil && *q.Offset != int64(in.Offset):
+			return Errorf(CodeInvalidArgument, "give the offset once: in the offset argument or as .offset() in the query", "the query has .offset(%d) and the offset argument is %d", *q.Offset, in.Offset)
+		case includesOtherDomain(q.Include):
+			return Errorf(CodeInvalidArgument, "include only item fields to page, or narrow the query so that one page holds it", "Artifactory allows no .offset() when the include names fields of another domain (%s)", strings.Join(q.Include, ", "))
+		}
+		off := int64(in.Offset)
+		q.Offset = &off
 	}
 	in.parsed = q
 	return nil
@@ -214,7 +228,40 @@ func (r *AQLResult) filterItems(visible func(guard.Resource) bool) int {
 		r.Range.EndPos -= int64(removed)
 		r.Range.Total -= int64(removed)
 	}
+	if len(r.Items) == 0 {
+		r.Common = nil // values every removed row shared: they describe hidden items
+	}
+	r.scrubVirtualRepos(visible)
 	return removed
+}
+
+// scrubVirtualRepos keeps, in the virtual_repos field, only the keys the
+// policy lets the agent see: a row of a readable item must not name a
+// virtual repository the policy hides.
+func (r *AQLResult) scrubVirtualRepos(visible func(guard.Resource) bool) {
+	keep := func(v any) any {
+		list, ok := v.([]any)
+		if !ok {
+			return v
+		}
+		out := []any{}
+		for _, k := range list {
+			if s, ok := k.(string); ok && visible(guard.Resource{Repo: s, KeyOnly: true}) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if v, ok := r.Common["virtual_repos"]; ok {
+		r.Common["virtual_repos"] = keep(v)
+	}
+	if i := slices.Index(r.Columns, "virtual_repos"); i >= 0 {
+		for _, row := range r.Items {
+			if i < len(row) {
+				row[i] = keep(row[i])
+			}
+		}
+	}
 }
 
 func (r *AQLResult) noteHidden(n int) { r.Notes = append(r.Notes, hiddenNote(n, "rows")) }

@@ -51,7 +51,7 @@ type BuildRow struct {
 
 // Resource is the build a row shows (a run shows its build).
 func (r BuildRow) Resource() guard.Resource {
-	return guard.Resource{Build: r.build, Project: r.project}
+	return guard.Resource{Kind: guard.KindBuild, Name: r.build, Project: r.project}
 }
 
 // BuildList is the result of list_builds, newest first.

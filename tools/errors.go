@@ -86,8 +86,19 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 	switch {
 	case errors.As(err, &te):
 		e = te
+	case errors.As(err, &denied) && denied.Cause != nil:
+		// The guard could not decide because JFrog failed; say that failure.
+		e, ok = classify(denied.Cause, hints)
+		if !ok {
+			return &Error{Code: CodeUpstreamUnavailable, Message: denied.Reason, Hint: denied.Hint, Retryable: true}, true
+		}
+		e.Message = denied.Reason + ": " + e.Message
+		return e, true
 	case errors.As(err, &denied):
 		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint}
+		if denied.NotFound {
+			e.Code = CodeNotFound // nothing by that name: not the policy's refusal
+		}
 	case errors.As(err, &lost):
 		// The client looked after the answer was lost: retryable is its
 		// judgement of the state, not the failure's kind.
@@ -144,12 +155,14 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 func lostAnswer(l *client.LostAnswerError) *Error {
 	e := &Error{Code: CodeUpstreamUnavailable, Message: l.Error(), Surface: string(client.SurfaceArtifactory), Retryable: l.Retryable}
 	switch {
-	case !l.Checked:
-		e.Hint = "it may or may not have been done: check the source and target with get_artifact_info before calling again"
-	case l.Retryable:
+	case l.Retryable && l.Checked:
 		e.Hint = "nothing was changed: calling again is safe once JFrog answers (get_platform_info shows whether it does)"
-	default:
+	case l.Retryable:
+		e.Hint = "whether it was done is unknown, but calling again is safe: it does the same once more"
+	case l.Checked:
 		e.Hint = "calling again is not safe as things stand: check the source and target with get_artifact_info first"
+	default:
+		e.Hint = "it may or may not have been done: check the source and target with get_artifact_info before calling again"
 	}
 	return e
 }

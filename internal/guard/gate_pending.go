@@ -27,22 +27,3 @@ func (g *Guard) gateDenies(repo string) *Denied {
 	}
 	return nil
 }
-
-// CanReadBuild reports whether the builds.read rules let the server see
-// build name in project ("" the default project); Decision.Visible uses it
-// to hide builds from lists.
-func (g *Guard) CanReadBuild(project, name string) bool {
-	if !g.mode.allows(ClassRead) || checkName(name) != nil {
-		return false
-	}
-	rules, section := g.policy.kindRules(KindBuild, ClassRead)
-	if section == "" {
-		return true
-	}
-	for _, r := range rules {
-		if r.allows(project, name) {
-			return true
-		}
-	}
-	return false
-}

@@ -26,13 +26,3 @@ func TestPromotionIntoAGatedRepositoryIsRefused(t *testing.T) {
 		Actions: []Action{{Class: ClassWrite, Repo: "libs-prod-local"}}, Repos: allLocal{}})
 	assert.NoError(t, err, "gates are about promotion")
 }
-
-func TestCanReadBuild(t *testing.T) {
-	p := DefaultPolicy(ModeReadOnly)
-	p.Builds.Read = []NameRule{{Name: "app-*"}}
-	g, err := New(Config{Policy: p})
-	require.NoError(t, err)
-	assert.True(t, g.CanReadBuild("", "app-web"))
-	assert.False(t, g.CanReadBuild("", "other"))
-	assert.False(t, g.CanReadBuild("proj", "app-web"), "a rule without project/ is the default project")
-}
