@@ -31,10 +31,10 @@ func TestArtifactsToolsetAlone(t *testing.T) {
 			assert.NotContains(t, tool.Description, name, tool.Name)
 		}
 	}
-	// A missing repository (refused by the guard) and a missing path: their
-	// hints would point at list_repositories.
+	// A missing repository (found missing by the guard's lookup) and a
+	// missing path: their hints would point at list_repositories.
 	e := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "no-such-repo", "path": "x"}))
-	assert.Equal(t, tools.CodeGuardDenied, e.Code)
+	assert.Equal(t, tools.CodeNotFound, e.Code)
 	e2 := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "no/such/x"}))
 	assert.Equal(t, tools.CodeNotFound, e2.Code)
 	for _, name := range missing {
@@ -61,6 +61,11 @@ func TestAnnotations(t *testing.T) {
 		"copy_artifacts":             {false, true, true, true},
 		"move_artifacts":             {false, true, false, true},
 		"delete_artifact":            {false, true, true, true},
+		"list_builds":                {true, false, true, true},
+		"get_build_info":             {true, false, true, true},
+		"diff_builds":                {true, false, true, true},
+		"publish_build_info":         {false, true, false, true}, // overwrite replaces a run; a second publish is a conflict
+		"promote_build":              {false, true, false, true}, // a move removes the source; a second copy finds the files there
 	}
 	h := newHarness(t, harnessOpts{mode: guard.ModeAdmin})
 	listed, err := h.mcp.ListTools(context.Background(), mcp.ListToolsRequest{})

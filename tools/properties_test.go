@@ -79,8 +79,7 @@ func TestRecursivePropertiesOnALargeTreeAsk(t *testing.T) {
 		out := ok[tools.PropertiesResult](t, h.call(t, "set_artifact_properties", map[string]any{"repo": "generic-local", "path": "small", "properties": map[string]any{"k": "v"}, "recursive": true}))
 		assert.False(t, out.ConfirmationRequired)
 	})
-	// In this order (a slice, not a map): the delete removes what the set
-	// set, which the last assertion checks.
+	// In order: the set, then the removal the last check relies on.
 	for _, c := range []struct {
 		name string
 		tool string

@@ -41,13 +41,12 @@ func TestVersion(t *testing.T) {
 // printed.
 func startEmulator(t *testing.T) (url, token string) {
 	t.Helper()
+	// Made before the cleanup below is registered, so that it is removed
+	// after the emulator stopped writing into it (cleanups run last first).
+	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
-	// The data directory is made here, before the cleanup that stops the
-	// emulator: cleanups run last-first, so the directory is removed only
-	// after the emulator has written its state there for the last time.
-	data := t.TempDir()
 	go func() {
 		done <- run(ctx, []string{"emulator", "--listen", "127.0.0.1:0", "--data", data}, nil, pw, io.Discard, noEnv)
 		_ = pw.Close()
