@@ -16,5 +16,10 @@ func All() []Definition {
 		copyArtifacts,
 		moveArtifacts,
 		deleteArtifact,
+		getArtifactVulnerabilities,
+		getScanStatus,
+		scanBuild,
+		findCVEImpact,
+		checkReleaseGate,
 	}
 }

@@ -86,7 +86,7 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 	case errors.As(err, &te):
 		e = te
 	case errors.As(err, &denied):
-		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint}
+		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint, Details: denied.Details}
 	case errors.As(err, &api):
 		e = &Error{Code: codeForStatus(api.Status), Message: api.Message, Surface: string(api.Surface), Status: api.Status, Retryable: api.Retryable}
 		if e.Message == "" {

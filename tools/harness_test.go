@@ -38,6 +38,10 @@ type harnessOpts struct {
 	roots  []string      // local roots for upload/download
 	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
 	now    func() time.Time
+	// seed replaces the demo seed; emu reuses a running emulator (a second
+	// server instance against the same JFrog).
+	seed *emulator.Seed
+	emu  *emulatortest.Server
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 }
@@ -55,7 +59,14 @@ func (o harnessOpts) policy() guard.Policy {
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	emu := emulatortest.Start(t, emulator.DemoSeed())
+	emu := o.emu
+	if emu == nil {
+		seed := o.seed
+		if seed == nil {
+			seed = emulator.DemoSeed()
+		}
+		emu = emulatortest.Start(t, seed)
+	}
 	if o.mode == "" {
 		o.mode = guard.ModeWrite
 	}

@@ -186,7 +186,7 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 		actions = t.Actions(in)
 	}
 	args, _ := req.Params.Arguments.(map[string]any)
-	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args}); err != nil {
+	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args, Gates: deps.gateEvaluator()}); err != nil {
 		return d.fail(err)
 	}
 	if t.Confirm != nil {

@@ -85,6 +85,9 @@ type Action struct {
 	// AQL is a query the call will run; the guard narrows it in place to
 	// the readable repositories, or refuses it.
 	AQL *aql.Query `json:"-"`
+	// Gate is what a write or promotion brings into Repo; the release gate
+	// of a gated repository judges it (gates.go).
+	Gate *GateSubject `json:"-"`
 }
 
 func (a Action) String() string {
@@ -112,6 +115,8 @@ type Call struct {
 	// Args are the call's arguments, for the audit log; secrets and
 	// artifact content are redacted before they are written.
 	Args map[string]any
+	// Gates evaluates release gates; nil refuses every gated action.
+	Gates GateEvaluator
 }
 
 // Denied is the error returned when the guard refuses a call. Its message and
@@ -119,6 +124,8 @@ type Call struct {
 type Denied struct {
 	Reason string
 	Hint   string
+	// Details are facts the agent needs, e.g. a gate's blocking findings.
+	Details any
 }
 
 func (d *Denied) Error() string { return "guard denied: " + d.Reason }
@@ -209,6 +216,9 @@ func (g *Guard) Enabled(toolset, tool string, class Class) bool {
 // Check decides a call before its handler runs and records the decision.
 func (g *Guard) Check(ctx context.Context, call Call) error {
 	err := g.decide(call)
+	if err == nil {
+		err = g.checkGates(ctx, call)
+	}
 	attrs := []slog.Attr{
 		slog.String("caller", call.Caller),
 		slog.String("tool", call.Tool),

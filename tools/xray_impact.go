@@ -1,0 +1,187 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+)
+
+// CVEImpactIn is a CVE to trace.
+type CVEImpactIn struct {
+	CVE    string `json:"cve" jsonschema:"required,pattern=^(?i)CVE-[0-9]{4}-[0-9]{4\\,}$"`
+	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=500,default=100"`
+	Offset int    `json:"offset,omitempty" jsonschema:"minimum=0"`
+}
+
+// ImpactComponent is an affected component version and how many readable
+// artifacts are it.
+type ImpactComponent struct {
+	Component string `json:"component"`
+	Artifacts int    `json:"artifacts"`
+}
+
+// ImpactArtifact is an artifact that is an affected component.
+type ImpactArtifact struct {
+	Repo      string `json:"repo"`
+	Path      string `json:"path"`
+	Component string `json:"component"`
+	Build     string `json:"build,omitempty"`
+}
+
+// ImpactBuild is a build that produced affected artifacts.
+type ImpactBuild struct {
+	Build     string `json:"build"`
+	Artifacts int    `json:"artifacts"`
+}
+
+// CVEImpactResult is a page of affected artifacts, with all components and
+// builds counted.
+type CVEImpactResult struct {
+	List[ImpactArtifact]
+	CVE        string            `json:"cve"`
+	Components []ImpactComponent `json:"components"`
+	Builds     []ImpactBuild     `json:"builds"`
+}
+
+var cvePattern = regexp.MustCompile(`(?i)^CVE-\d{4}-\d{4,}$`)
+
+var findCVEImpact = Define(Tool[CVEImpactIn, CVEImpactResult]{
+	Name:    "find_cve_impact",
+	Title:   "Find CVE impact",
+	Toolset: "xray",
+	Class:   guard.ClassRead,
+	Hints:   ReadHints,
+	Description: "CVE to affected component versions (Xray), the artifacts that are them (by name or checksum) " +
+		"and the builds that made those (build.name/number properties). Paged.",
+	ErrorHints: ErrorHints{CodePermissionDenied: "component search needs Xray's Manage Reports role for the JFrog user"},
+	Handle:     cveImpact,
+	Summary: func(in *CVEImpactIn, out *CVEImpactResult) string {
+		return fmt.Sprintf("%s: %d components, %d builds", out.CVE, len(out.Components), len(out.Builds))
+	},
+})
+
+func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn) (*CVEImpactResult, error) {
+	cve := strings.ToUpper(in.CVE)
+	if !cvePattern.MatchString(cve) {
+		return nil, Errorf(CodeInvalidArgument, "", "%q is not a CVE id (CVE-YYYY-NNNN)", in.CVE)
+	}
+	found, err := d.Client.Xray.SearchByCVEs(ctx, []string{cve})
+	if err != nil {
+		return nil, err
+	}
+	out := &CVEImpactResult{CVE: cve, Components: []ImpactComponent{}, Builds: []ImpactBuild{}}
+	var all []ImpactArtifact
+	builds := map[string]int{}
+	for _, f := range found {
+		for _, c := range f.Components {
+			id := componentID(c.PackageType, c.Name, c.Version)
+			arts, err := artifactsOf(ctx, d, c.PackageType, c.Name, c.Version)
+			if err != nil {
+				return nil, err
+			}
+			for i := range arts {
+				arts[i].Component = id
+				if arts[i].Build != "" {
+					builds[arts[i].Build]++
+				}
+			}
+			out.Components = append(out.Components, ImpactComponent{Component: id, Artifacts: len(arts)})
+			all = append(all, arts...)
+		}
+	}
+	for _, b := range slices.Sorted(maps.Keys(builds)) {
+		out.Builds = append(out.Builds, ImpactBuild{Build: b, Artifacts: builds[b]})
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 100
+	}
+	out.List = Paginate(all, in.Offset, limit)
+	if len(out.Components) == 0 {
+		out.Hint = "Xray lists no component for this CVE: it may not be in Xray's database, or nothing scanned contains it"
+	}
+	return out, nil
+}
+
+var schemes = map[string]string{"maven": "gav", "npm": "npm", "pypi": "pypi", "go": "go", "docker": "docker", "generic": "generic", "nuget": "nuget"}
+
+func componentID(pkgType, name, version string) string {
+	s := schemes[strings.ToLower(pkgType)]
+	if s == "" {
+		s = strings.ToLower(pkgType)
+	}
+	if version == "" {
+		return s + "://" + name
+	}
+	return s + "://" + name + ":" + version
+}
+
+// impactCriteria is how an affected component shows up as an Artifactory
+// file: by its file name for the package types with a naming convention, by
+// checksum for generic components Xray names by sha256.
+func impactCriteria(pkgType, name, version string) *aql.Criteria {
+	base := name
+	if i := strings.LastIndexAny(name, ":/"); i >= 0 {
+		base = name[i+1:]
+	}
+	switch strings.ToLower(pkgType) {
+	case "maven":
+		return aql.Field("name", aql.OpMatch, aql.String(base+"-"+version+"*.jar"))
+	case "npm":
+		return aql.Eq("name", base+"-"+version+".tgz")
+	case "pypi":
+		return aql.Field("name", aql.OpMatch, aql.String(base+"-"+version+"*"))
+	case "generic":
+		if rest, ok := strings.CutPrefix(name, "sha256:"); ok {
+			sha, _, _ := strings.Cut(rest, "/")
+			return aql.Eq("sha256", strings.ToLower(sha))
+		}
+		return aql.Eq("name", base)
+	}
+	return aql.Field("name", aql.OpMatch, aql.String("*"+base+"*"+version+"*"))
+}
+
+// artifactsOf finds the files that are one component version, in the
+// repositories the guard lets this server read (it narrows the query).
+func artifactsOf(ctx context.Context, d *Deps, pkgType, name, version string) ([]ImpactArtifact, error) {
+	q := &aql.Query{Domain: aql.DomainItems, Criteria: aql.Object(impactCriteria(pkgType, name, version), aql.Eq("type", "file")),
+		Include: []string{"repo", "path", "name", "property"}}
+	if err := guardReads(ctx, d, "find_cve_impact", guard.Action{Class: guard.ClassRead, AQL: q}); err != nil {
+		return nil, err
+	}
+	res, err := d.Client.Artifactory.AQL(ctx, q.String())
+	if err != nil {
+		return nil, err
+	}
+	var out []ImpactArtifact
+	for _, raw := range res.Results {
+		var it aqlItem
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return nil, fmt.Errorf("decode AQL item: %w", err)
+		}
+		a := it.artifact()
+		ia := ImpactArtifact{Repo: a.Repo, Path: strings.TrimPrefix(a.Path+"/"+a.Name, "/")}
+		var bn, bnum string
+		for _, p := range it.Properties {
+			switch p.Key {
+			case "build.name":
+				bn = p.Value
+			case "build.number":
+				bnum = p.Value
+			}
+		}
+		if bn != "" && bnum != "" {
+			ia.Build = bn + "/" + bnum
+		}
+		out = append(out, ia)
+	}
+	slices.SortFunc(out, func(a, b ImpactArtifact) int { return strings.Compare(a.Repo+"/"+a.Path, b.Repo+"/"+b.Path) })
+	return out, nil
+}
