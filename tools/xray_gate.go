@@ -17,13 +17,13 @@ type IgnoreCVE struct {
 
 // ReleaseGateIn is a gate to check: artifacts or a build, and the bar.
 type ReleaseGateIn struct {
-	Artifacts           []string       `json:"artifacts,omitempty" jsonschema:"maxItems=20,description=repo/path of each"`
-	BuildName           string         `json:"build_name,omitempty"`
-	BuildNumber         string         `json:"build_number,omitempty"`
-	Project             string         `json:"project,omitempty"`
-	MaxSeverity         string         `json:"max_severity,omitempty" jsonschema:"enum=Low,enum=Medium,enum=High,enum=Critical,default=High,description=Fail at or above"`
-	IgnoreCVEs          []IgnoreCVE    `json:"ignore_cves,omitempty"`
-	RequireScanComplete *bool          `json:"require_scan_complete,omitempty" jsonschema:"default=true"`
+	Artifacts           []string    `json:"artifacts,omitempty" jsonschema:"maxItems=20,description=repo/path of each"`
+	BuildName           string      `json:"build_name,omitempty"`
+	BuildNumber         string      `json:"build_number,omitempty"`
+	Project             string      `json:"project,omitempty"`
+	MaxSeverity         string      `json:"max_severity,omitempty" jsonschema:"enum=Low,enum=Medium,enum=High,enum=Critical,default=High,description=Fail at or above"`
+	IgnoreCVEs          []IgnoreCVE `json:"ignore_cves,omitempty"`
+	RequireScanComplete *bool       `json:"require_scan_complete,omitempty" jsonschema:"default=true"`
 
 	refs []client.ItemRef
 }
