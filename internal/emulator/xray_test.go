@@ -3,12 +3,15 @@ package emulator_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
 )
 
 func xpost(t *testing.T, url, tok, body string) (int, map[string]any) {
@@ -122,4 +125,32 @@ func TestXraySearchByCVEAndViolations(t *testing.T) {
 	assert.EqualValues(t, 4, body["total_violations"])
 	code, _ = xpost(t, s.URL+"/xray/api/v1/violations", s.AdminToken, `{"filters":{"watch_name":"nope"}}`)
 	assert.Equal(t, http.StatusNotFound, code)
+}
+
+func TestControlHandlerDrivesTheXrayClock(t *testing.T) {
+	emu, err := emulator.New(emulator.Options{DataDir: t.TempDir(), Seed: emulator.DemoSeed()})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = emu.Close() })
+	ts := httptest.NewServer(emu.WithControl())
+	t.Cleanup(ts.Close)
+	tok := emu.AdminToken()
+	put, _ := call(t, http.MethodPut, ts.URL+"/artifactory/app-staging-local/release-app/1.1/release-app-1.1.tar.gz", tok, strings.NewReader("v"), nil)
+	require.Equal(t, http.StatusCreated, put.StatusCode)
+	resp, _ := call(t, http.MethodPost, ts.URL+"/_emulator/xray/advance?seconds=5", "", nil, nil)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	_, body := xpost(t, ts.URL+"/xray/api/v1/artifact/status", tok, `{"repo":"app-staging-local","path":"release-app/1.1/release-app-1.1.tar.gz"}`)
+	assert.Equal(t, "DONE", body["overall"].(map[string]any)["status"])
+	resp, _ = call(t, http.MethodPost, ts.URL+"/_emulator/xray/advance?seconds=-1", "", nil, nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	resp, b := call(t, http.MethodGet, ts.URL+"/_emulator/requests", "", nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var log []map[string]any
+	require.NoError(t, json.Unmarshal(b, &log))
+	assert.Equal(t, "/xray/api/v1/artifact/status", log[len(log)-1]["path"])
+	resp, _ = call(t, http.MethodPost, ts.URL+"/_emulator/xray/advance?seconds=1", "", nil, nil)
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+	plain := httptest.NewServer(emu)
+	t.Cleanup(plain.Close)
+	resp, _ = call(t, http.MethodPost, plain.URL+"/_emulator/xray/advance?seconds=1", "", nil, nil)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "not part of the emulator's JFrog URL space")
 }
