@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
 )
 
 // Plan says what a destructive call would change. The call is made only
@@ -21,6 +24,57 @@ type Plan struct {
 	Changes      []string `json:"changes,omitempty"`
 	ConfirmToken string   `json:"confirm_token,omitempty" jsonschema:"description=Call the tool again with exactly the same arguments plus this confirm_token to proceed"`
 	ExpiresAt    string   `json:"expires_at,omitempty"`
+	// state is what the plan saw (items and their sha256 ...), beyond what
+	// Summary says; the token binds a keyed fingerprint of both, and
+	// redeeming it recomputes the plan and compares. Never sent.
+	state []string
+}
+
+// fingerprint is what the confirmation token binds: nil without a plan,
+// so a call that needed a plan then and needs none now does not match.
+func (p *Plan) fingerprint() []string {
+	if p == nil {
+		return nil
+	}
+	return append([]string{"plan", p.Summary}, p.state...)
+}
+
+// treeState is what a plan saw of one item: that it is absent, a file's
+// sha256 and times, or every entry under a folder with its sha256 and time (a deep list of up
+// to maxComparedFiles entries; a larger tree is marked, and changes beyond
+// the list are not seen). it is the item's storage info when the caller
+// already has it.
+func treeState(ctx context.Context, d *Deps, repo, p string, it *client.StorageItem) ([]string, error) {
+	art := d.Client.Artifactory
+	if it == nil {
+		var err error
+		if it, err = existingItem(ctx, art, repo, p); err != nil {
+			return nil, err
+		}
+	}
+	at := repo + "/" + p
+	switch {
+	case it == nil:
+		return []string{"absent " + at}, nil
+	case !it.IsFolder():
+		// The times tell a file deleted and deployed again with the same
+		// content from the one the plan saw.
+		return []string{"file " + at + " " + sha256Of(it.Checksums) + " " + it.Size + " " + it.Created + " " + it.LastModified}, nil
+	}
+	list, err := art.FileList(ctx, repo, p, client.FileListOptions{Deep: true, ListFolders: true, MaxFiles: maxComparedFiles})
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]string, 0, len(list.Files))
+	for _, f := range list.Files {
+		entries = append(entries, f.URI+" "+strings.ToLower(f.SHA2)+" "+f.LastModified)
+	}
+	sort.Strings(entries)
+	out := append([]string{"folder " + at}, entries...)
+	if list.Truncated {
+		out = append(out, "truncated")
+	}
+	return out, nil
 }
 
 // Pending is embedded in the results of two-phase tools: it is filled,
@@ -58,7 +112,13 @@ func (d *definition[In, Out]) confirmOrPlan(ctx context.Context, deps *Deps, in 
 	t := d.t
 	caller, digest := CallerFrom(ctx), argsDigest(args)
 	if token, _ := args[confirmKey].(string); token != "" {
-		if err := deps.Guard.RedeemConfirmation(token, caller, t.Name, digest); err != nil {
+		// The plan is made again: the token is good only for the state it
+		// was issued with, on every replica that shares the secret.
+		again := func() ([]string, error) {
+			plan, err := t.Confirm(ctx, deps, in)
+			return plan.fingerprint(), err
+		}
+		if err := deps.Guard.RedeemConfirmation(token, caller, t.Name, digest, again); err != nil {
 			r, ferr := d.fail(err)
 			return false, r, ferr
 		}
@@ -78,7 +138,7 @@ func (d *definition[In, Out]) confirmOrPlan(ctx context.Context, deps *Deps, in 
 		}
 		return false, errorResult(Errorf(CodeGuardDenied, "nothing was changed; ask the user before trying again", "the user declined: %s", plan.Summary)), nil
 	}
-	token, exp := deps.Guard.IssueConfirmation(caller, t.Name, digest)
+	token, exp := deps.Guard.IssueConfirmation(caller, t.Name, digest, plan.fingerprint())
 	plan.ConfirmToken, plan.ExpiresAt = token, exp.UTC().Format(time.RFC3339)
 	out := new(Out)
 	any(out).(pender).setPending(plan)

@@ -52,13 +52,14 @@ func (in *TransferIn) dryRun() bool { return in.DryRun == nil || *in.DryRun }
 // TransferResult reports what was (or would be) copied or moved.
 type TransferResult struct {
 	Pending
-	From          string   `json:"from"`
-	To            string   `json:"to"`
-	DryRun        bool     `json:"dry_run"`
-	Done          bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
-	Messages      []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
-	Replaces      []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
-	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many files this replaces with other content"`
+	From                    string   `json:"from"`
+	To                      string   `json:"to"`
+	DryRun                  bool     `json:"dry_run"`
+	Done                    bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
+	Messages                []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
+	Replaces                []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
+	ReplacesCount           int      `json:"replaces_count,omitempty" jsonschema:"description=How many files this replaces with other content"`
+	VerifiedAfterLostAnswer bool     `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the change was then found made"`
 
 	rep replaced
 }
@@ -98,7 +99,7 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 		return nil, err
 	}
 	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun,
-		Replaces: rep.list(), ReplacesCount: rep.count, rep: rep}
+		Replaces: rep.list(), ReplacesCount: rep.count, rep: rep, VerifiedAfterLostAnswer: res.VerifiedAfterLostAnswer}
 	for _, m := range res.Messages {
 		out.Messages = append(out.Messages, m.Message)
 	}
@@ -137,8 +138,10 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		if err != nil || !rep.any() {
 			return nil, err
 		}
-		return &Plan{Summary: fmt.Sprintf("copy %s/%s to %s/%s; %s", in.FromRepo, in.FromPath, in.ToRepo, in.ToPath, rep.describe()),
-			Changes: rep.list()}, nil
+		plan := &Plan{Summary: fmt.Sprintf("copy %s/%s to %s/%s; %s", in.FromRepo, in.FromPath, in.ToRepo, in.ToPath, rep.describe()),
+			Changes: rep.list()}
+		plan.state, err = transferState(ctx, d, &in.TransferIn)
+		return plan, err
 	},
 	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
 		return transfer(ctx, d, &in.TransferIn, false, in.dryRun())
@@ -173,13 +176,27 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		if dry.rep.any() {
 			summary += "; " + dry.rep.describe()
 		}
-		return &Plan{Summary: summary, Changes: dry.Messages}, nil
+		plan := &Plan{Summary: summary, Changes: dry.Messages}
+		plan.state, err = transferState(ctx, d, &in.TransferIn)
+		return plan, err
 	},
 	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
 		return transfer(ctx, d, &in.TransferIn, true, in.dryRun())
 	},
 	Summary: func(in *TransferCallIn, out *TransferResult) string { return transferSummary("Move", out) },
 })
+
+// transferState is what a copy or move plan saw: the source and the target
+// trees, so that a token replayed after the move, or redeemed after either
+// side changed, no longer matches.
+func transferState(ctx context.Context, d *Deps, in *TransferIn) ([]string, error) {
+	src, err := treeState(ctx, d, in.FromRepo, in.FromPath, nil)
+	if err != nil {
+		return nil, err
+	}
+	dst, err := treeState(ctx, d, in.ToRepo, in.ToPath, nil)
+	return append(src, dst...), err
+}
 
 // wouldReplace refuses a copy or move that would replace files with other
 // content when overwrite was not given.

@@ -60,12 +60,18 @@ func deletePlan(ctx context.Context, d *Deps, in *DeleteIn) (*Plan, error) {
 		return nil, err
 	}
 	target := in.Repo + "/" + in.Path
+	var plan *Plan
 	if item.IsFolder() {
-		return &Plan{Summary: fmt.Sprintf("delete folder %s and everything under it (%d direct entries)", target, len(item.Children))}, nil
+		plan = &Plan{Summary: fmt.Sprintf("delete folder %s and everything under it (%d direct entries)", target, len(item.Children))}
+	} else {
+		sha := ""
+		if item.Checksums != nil {
+			sha = ", sha256 " + item.Checksums.SHA256
+		}
+		plan = &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}
 	}
-	sha := ""
-	if item.Checksums != nil {
-		sha = ", sha256 " + item.Checksums.SHA256
-	}
-	return &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}, nil
+	// The token binds the items and their sha256: a replay after the
+	// delete, or a file replaced since the plan, no longer matches.
+	plan.state, err = treeState(ctx, d, in.Repo, in.Path, item)
+	return plan, err
 }

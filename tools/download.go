@@ -3,9 +3,10 @@ package tools
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"unicode/utf8"
@@ -68,22 +69,21 @@ var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 })
 
 func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, error) {
-	var target string
+	var target *guard.LocalTarget
 	if in.LocalPath != "" {
-		p, err := d.Guard.ResolveLocal(in.LocalPath)
+		t, err := d.Guard.LocalTarget(in.LocalPath)
+		if errors.Is(err, guard.ErrLocalIsDirectory) {
+			return nil, Errorf(CodeInvalidArgument, "add the file name, e.g. "+filepath.Join(in.LocalPath, path.Base(in.Path)), "local_path %s is a directory", in.LocalPath)
+		}
 		if err != nil {
 			return nil, err
 		}
-		if st, err := os.Lstat(p); err == nil {
-			// Found out now, not after the whole download when the rename fails.
-			if st.IsDir() {
-				return nil, Errorf(CodeInvalidArgument, "add the file name, e.g. "+filepath.Join(in.LocalPath, path.Base(in.Path)), "local_path %s is a directory", p)
-			}
-			if !in.Overwrite {
-				return nil, Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another local_path", "local file %s already exists", p)
-			}
+		defer t.Dir.Close()
+		// Found out now, not after the whole download.
+		if t.Existing != nil && !in.Overwrite {
+			return nil, Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another local_path", "local file %s already exists", t.Path)
 		}
-		target = p
+		target = t
 	}
 	dl, err := d.Client.Artifactory.Download(ctx, in.Repo, in.Path)
 	if err != nil {
@@ -91,37 +91,40 @@ func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, er
 	}
 	defer dl.Body.Close()
 	out := &DownloadResult{Repo: in.Repo, Path: in.Path, Size: dl.Size}
-	if target == "" {
+	if target == nil {
 		return inlineText(out, dl.Body, dl.Checksums.SHA256)
 	}
 	want := Checksums{SHA256: dl.Checksums.SHA256, SHA1: dl.Checksums.SHA1, MD5: dl.Checksums.MD5}
 	body := progressFrom(ctx).reader(dl.Body, 0, dl.Size, "downloading")
-	if err := saveVerified(target, body, want, out); err != nil {
+	if err := saveVerified(target, in.Overwrite, body, want, out); err != nil {
 		return nil, err
 	}
-	out.LocalPath = target
+	out.LocalPath = target.Path
 	return out, nil
 }
 
-// saveVerified streams body into a temporary file next to target, checks its
-// sha256 against JFrog's, and only then renames it into place: a failed or
-// corrupt download never leaves a partial file under the real name.
-func saveVerified(target string, body io.Reader, want Checksums, out *DownloadResult) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".part-*")
+// saveVerified streams body into a part file beside the target, checks its
+// sha256 against JFrog's, and only then renames it into place, through the
+// directory descriptor the guard opened: a failed or corrupt download never
+// leaves a partial file under the real name, and a directory swapped for a
+// symlink meanwhile cannot send the file elsewhere. Without overwrite the
+// rename never replaces a file that appeared during the download.
+func saveVerified(t *guard.LocalTarget, overwrite bool, body io.Reader, want Checksums, out *DownloadResult) (err error) {
+	part, err := createPart(t.Dir, t.Name)
 	if err != nil {
 		return fmt.Errorf("create temporary file: %w", err)
 	}
 	defer func() {
 		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
+			part.discard()
 		}
 	}()
+	testHook("download:created")
 	// Only the sha256 is computed, off the critical path: it is what proves
 	// the bytes are JFrog's; sha1 and md5 are reported from JFrog's headers.
-	n, sum, err := hashedCopy(newWritebackFile(tmp), body, sha256.New())
+	n, sum, err := hashedCopy(newWritebackFile(part.f), body, sha256.New())
 	if err != nil {
-		return fmt.Errorf("download to %s: %w", target, err)
+		return fmt.Errorf("download to %s: %w", t.Path, err)
 	}
 	out.Size, out.Checksums.SHA256 = n, sum
 	out.Checksums.SHA1, out.Checksums.MD5 = want.SHA1, want.MD5
@@ -133,15 +136,27 @@ func saveVerified(target string, body io.Reader, want Checksums, out *DownloadRe
 		e.Retryable, e.Details = true, map[string]string{"expected_sha256": want.SHA256, "received_sha256": out.Checksums.SHA256}
 		return e
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+	if err := part.f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", part.f.Name(), err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmp.Name(), err)
+	testHook("download:commit")
+	if err := t.Recheck(); err != nil {
+		return err
 	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("rename into %s: %w", target, err)
+	if !overwrite {
+		err = t.Dir.RenameNoReplace(part.name, t.Name)
+		if errors.Is(err, fs.ErrExist) {
+			return Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another local_path", "local file %s appeared during the download and was kept; nothing was saved", t.Path)
+		}
+	} else {
+		err = t.Dir.Rename(part.name, t.Name)
 	}
+	if err != nil {
+		return fmt.Errorf("rename into %s: %w", t.Path, err)
+	}
+	// Closed only now: the lock kept cleaners off the part file until it had
+	// its real name. The data is synced; close has nothing left to report.
+	_ = part.f.Close()
 	out.Verified = true
 	return nil
 }

@@ -78,7 +78,7 @@ func TestDownloadArtifact(t *testing.T) {
 		assert.True(t, res.IsError)
 		_, err := os.Stat(filepath.Join(dir, "broken.bin"))
 		assert.True(t, os.IsNotExist(err), "no partial file under the real name")
-		leftovers, _ := filepath.Glob(filepath.Join(dir, ".broken.bin.part-*"))
+		leftovers, _ := filepath.Glob(filepath.Join(dir, ".broken.bin.jfrog-mcp-*.part"))
 		assert.Empty(t, leftovers)
 	})
 	t.Run("a connection closed early is retryable and leaves no file", func(t *testing.T) {
@@ -91,7 +91,7 @@ func TestDownloadArtifact(t *testing.T) {
 		assert.Contains(t, e.Message, "ended early")
 		_, err := os.Stat(filepath.Join(dir, "cut.bin"))
 		assert.True(t, os.IsNotExist(err), "no partial file under the real name")
-		leftovers, _ := filepath.Glob(filepath.Join(dir, ".cut.bin.part-*"))
+		leftovers, _ := filepath.Glob(filepath.Join(dir, ".cut.bin.jfrog-mcp-*.part"))
 		assert.Empty(t, leftovers)
 	})
 	t.Run("a folder has nothing to download", func(t *testing.T) {

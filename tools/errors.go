@@ -77,6 +77,7 @@ var defaultHints = ErrorHints{
 // errors that are bugs in this server: those become protocol errors.
 func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 	var te *Error
+	var lost *client.LostAnswerError
 	var api *client.APIError
 	var denied *guard.Denied
 	var netErr net.Error
@@ -87,6 +88,10 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 		e = te
 	case errors.As(err, &denied):
 		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint, Details: denied.Details}
+	case errors.As(err, &lost):
+		// The client looked after the answer was lost: retryable is its
+		// judgement of the state, not the failure's kind.
+		return lostAnswer(lost), true
 	case errors.As(err, &api):
 		e = &Error{Code: codeForStatus(api.Status), Message: api.Message, Surface: string(api.Surface), Status: api.Status, Retryable: api.Retryable}
 		if e.Message == "" {
@@ -134,8 +139,25 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 	return e, true
 }
 
+// lostAnswer reports a change whose answer was lost and whose effect the
+// client then did not find.
+func lostAnswer(l *client.LostAnswerError) *Error {
+	e := &Error{Code: CodeUpstreamUnavailable, Message: l.Error(), Surface: string(client.SurfaceArtifactory), Retryable: l.Retryable}
+	switch {
+	case !l.Checked:
+		e.Hint = "it may or may not have been done: check the source and target with get_artifact_info before calling again"
+	case l.Retryable:
+		e.Hint = "nothing was changed: calling again is safe once JFrog answers (get_platform_info shows whether it does)"
+	default:
+		e.Hint = "calling again is not safe as things stand: check the source and target with get_artifact_info first"
+	}
+	return e
+}
+
 func codeForStatus(status int) Code {
 	switch {
+	case status == 0: // the connection ended without an answer (retries exhausted)
+		return CodeUpstreamUnavailable
 	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity || status == http.StatusRequestEntityTooLarge:
 		return CodeInvalidArgument
 	case status == http.StatusUnauthorized:

@@ -8,3 +8,11 @@ func SetMaxComparedFiles(n int) (restore func()) {
 	maxComparedFiles = n
 	return func() { maxComparedFiles = old }
 }
+
+// SetLocalHook calls hook at the named stages of uploads and downloads
+// ("upload:open", "upload:hashed", "download:created", "download:commit")
+// and returns the function that removes it.
+func SetLocalHook(hook func(stage string)) (restore func()) {
+	localHook.Store(&hook)
+	return func() { localHook.Store(nil) }
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -31,17 +32,23 @@ type harness struct {
 }
 
 type harnessOpts struct {
-	mode   guard.Mode
-	token  string // upstream token; default the emulator's admin token
-	user   string // or: act upstream as this seeded user
-	budget int
-	roots  []string      // local roots for upload/download
-	rules  *guard.Policy // a policy; default DefaultPolicy(mode)
-	now    func() time.Time
-	// seed replaces the demo seed; emu reuses a running emulator (a second
-	// server instance against the same JFrog).
+	mode  guard.Mode
+	token string // upstream token; default the emulator's admin token
+	// anonymous sends no credentials at all upstream.
+	anonymous bool
+	user      string // or: act upstream as this seeded user
+	budget    int
+	roots     []string      // local roots for upload/download
+	rules     *guard.Policy // a policy; default DefaultPolicy(mode)
+	now       func() time.Time
+	// wrap, when set, wraps the emulator's handler (see emulatortest.StartWrapped).
+	wrap func(http.Handler) http.Handler
+	// emu, when set, is shared with another harness (replicas of one
+	// server); secret signs confirmation tokens (default: random).
+	emu    *emulatortest.Server
+	secret []byte
+	// seed replaces the demo seed.
 	seed *emulator.Seed
-	emu  *emulatortest.Server
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 }
@@ -65,7 +72,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		if seed == nil {
 			seed = emulator.DemoSeed()
 		}
-		emu = emulatortest.Start(t, seed)
+		emu = emulatortest.StartWrapped(t, seed, o.wrap)
 	}
 	if o.mode == "" {
 		o.mode = guard.ModeWrite
@@ -75,7 +82,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		require.NoError(t, err)
 		o.token = tok
 	}
-	if o.token == "" {
+	if o.token == "" && !o.anonymous {
 		o.token = emu.AdminToken
 	}
 	logs := &syncBuffer{}
@@ -84,7 +91,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now})
+	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
 	require.NoError(t, err)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
 

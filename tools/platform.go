@@ -46,9 +46,11 @@ var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
 	Toolset: "platform",
 	Class:   guard.ClassRead,
 	Hints:   ReadHints,
+	Actions: func(*PlatformInfoIn) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
 	Description: "Check the JFrog Platform this server talks to: which services (Artifactory, Xray, Access) answer and their versions, " +
 		"which identity the server acts as, and the effective policy (mode, toolsets, allowed action classes). Call it first.",
-	Handle: platformInfo,
+	ErrorHints: ErrorHints{CodeUnauthenticated: "JFrog refused this server's credentials: the operator must set JFROG_ACCESS_TOKEN (or JFROG_USER and JFROG_PASSWORD) to valid ones and restart; `jfrog-mcp doctor` checks the setup"},
+	Handle:     platformInfo,
 	Summary: func(_ *PlatformInfoIn, out *PlatformInfo) string {
 		parts := make([]string, 0, len(out.Surfaces))
 		for _, s := range out.Surfaces {
@@ -93,16 +95,22 @@ func platformInfo(ctx context.Context, d *Deps, _ *PlatformInfoIn) (*PlatformInf
 		},
 	}
 	surfaces := []client.Surface{client.SurfaceArtifactory, client.SurfaceXray, client.SurfaceAccess}
+	errs := make([]error, len(probes))
 	var wg sync.WaitGroup
 	for i, probe := range probes {
 		wg.Go(func() {
 			s := SurfaceStatus{Name: string(surfaces[i]), URL: c.BaseURL(surfaces[i])}
 			v, err := probe()
-			if err != nil {
-				s.Error = err.Error()
-			} else {
+			switch {
+			case err == nil:
 				s.Reachable, s.Version = true, v
+			case client.IsUnauthorized(err) || client.IsForbidden(err):
+				// It answered: a refused token is not a network problem.
+				s.Reachable, s.Error = true, err.Error()
+			default:
+				s.Error = err.Error()
 			}
+			errs[i] = err
 			out.Surfaces[i] = s
 		})
 	}
@@ -118,6 +126,11 @@ func platformInfo(ctx context.Context, d *Deps, _ *PlatformInfoIn) (*PlatformInf
 		}
 	})
 	wg.Wait()
+	// Refused credentials make every other tool fail too: say so as the
+	// error it is, with the fix, instead of a list of symptoms.
+	if client.IsUnauthorized(errs[0]) {
+		return nil, errs[0]
+	}
 	return out, nil
 }
 

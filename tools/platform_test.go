@@ -36,3 +36,35 @@ func TestGetPlatformInfoReportsUnreachableSurface(t *testing.T) {
 	assert.False(t, info.Surfaces[1].Reachable, "xray should be reported down, not fail the tool")
 	assert.NotEmpty(t, info.Surfaces[1].Error)
 }
+
+func TestGetPlatformInfoWithARefusedTokenSaysUnauthenticated(t *testing.T) {
+	for name, token := range map[string]string{"wrong token": "not-a-token", "no token": ""} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{mode: guard.ModeReadOnly, token: token, anonymous: token == ""})
+			e := failed(t, h.call(t, "get_platform_info", nil))
+			assert.Equal(t, tools.CodeUnauthenticated, e.Code)
+			assert.Contains(t, e.Hint, "JFROG_ACCESS_TOKEN")
+			assert.NotContains(t, e.Message, "unreachable")
+		})
+	}
+}
+
+// The policy's builds, release_bundles and environments sections reach the
+// agent through get_platform_info, each verb the mode allows.
+func TestGetPlatformInfoShowsNamePolicySections(t *testing.T) {
+	set, err := guard.ParsePolicy([]byte(`
+builds:
+  read: ["*"]
+  publish: ["app-*", "team1/svc-*"]
+release_bundles:
+  create: []
+environments:
+  promote_to: [DEV]
+`))
+	require.NoError(t, err)
+	h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &set.Base})
+	info := ok[tools.PlatformInfo](t, h.call(t, "get_platform_info", nil))
+	assert.Equal(t, map[string]string{"read": "*", "publish": "app-*, team1/svc-*", "promote": "*/*"}, info.Policy.Builds)
+	assert.Equal(t, map[string]string{"read": "*/*", "create": "nothing", "promote": "*/*"}, info.Policy.Bundles)
+	assert.Equal(t, map[string]string{"promote_to": "DEV"}, info.Policy.Environments)
+}

@@ -38,6 +38,11 @@ var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 	Class:       guard.ClassRead,
 	Hints:       ReadHints,
 	Description: "List Artifactory repositories (key, class, package type), optionally filtered by class, package type or project. Use it to find valid repository keys.",
+	// The listing itself; rows the policy does not let the server read are
+	// left out below.
+	Actions: func(*ListRepositoriesIn) []guard.Action {
+		return []guard.Action{guard.RepositoryConfigAction(guard.ClassRead, "")}
+	},
 	Handle: func(ctx context.Context, d *Deps, in *ListRepositoriesIn) (*RepositoryList, error) {
 		repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{
 			Type: in.Type, PackageType: in.PackageType, Project: in.Project,

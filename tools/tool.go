@@ -46,9 +46,9 @@ type Tool[In, Out any] struct {
 	Toolset     string
 	Class       guard.Class
 	Hints       Hints
-	// Actions lists what a call with these arguments will touch; the guard
-	// decides on them before Handle runs. Nil means one action of Class on no
-	// particular repository.
+	// Actions lists what a call with these arguments will touch (each of a
+	// guard resource kind); the guard decides on them before Handle runs.
+	// Required: an action on no resource is refused as a bug.
 	Actions func(in *In) []guard.Action
 	// ErrorHints say what to do next for upstream errors this tool expects.
 	ErrorHints ErrorHints
@@ -100,6 +100,8 @@ func Define[In, Out any](t Tool[In, Out]) Definition {
 		fail("a read-only tool cannot be destructive")
 	case t.Handle == nil:
 		fail("no handler")
+	case t.Actions == nil:
+		fail("no Actions: declare what a call touches (guard.PlatformAction, guard.BuildAction, ...)")
 	}
 	in, out := schemaFor[In](&reflector), schemaFor[Out](&outputReflector)
 	if t.Confirm != nil {
@@ -181,10 +183,7 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 			return d.fail(err)
 		}
 	}
-	actions := []guard.Action{{Class: t.Class}}
-	if t.Actions != nil {
-		actions = t.Actions(in)
-	}
+	actions := t.Actions(in)
 	args, _ := req.Params.Arguments.(map[string]any)
 	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args, Gates: deps.gateEvaluator()}); err != nil {
 		return d.fail(err)

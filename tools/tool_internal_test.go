@@ -33,7 +33,8 @@ func validTool() Tool[pingIn, pingOut] {
 	return Tool[pingIn, pingOut]{
 		Name: "ping_repo", Title: "Ping", Description: "Ping.", Toolset: "platform",
 		Class: guard.ClassRead, Hints: ReadHints,
-		Handle: func(context.Context, *Deps, *pingIn) (*pingOut, error) { return &pingOut{OK: true}, nil },
+		Actions: func(in *pingIn) []guard.Action { return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo}} },
+		Handle:  func(context.Context, *Deps, *pingIn) (*pingOut, error) { return &pingOut{OK: true}, nil },
 	}
 }
 
@@ -48,6 +49,7 @@ func TestDefineRefusesInconsistentTools(t *testing.T) {
 		"read tool not read-only": func(t *Tool[pingIn, pingOut]) { t.Hints.ReadOnly = no },
 		"destructive read":        func(t *Tool[pingIn, pingOut]) { t.Hints.Destructive = yes },
 		"no handler":              func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
+		"no actions":              func(t *Tool[pingIn, pingOut]) { t.Actions = nil },
 	}
 	require.NotPanics(t, func() { Define(validTool()) })
 	for name, mutate := range cases {
@@ -63,7 +65,8 @@ func TestDefineRefusesNonObjectSchemas(t *testing.T) {
 	assert.Panics(t, func() {
 		Define(Tool[string, pingOut]{
 			Name: "bad_input", Title: "x", Description: "x", Toolset: "platform", Class: guard.ClassRead, Hints: ReadHints,
-			Handle: func(context.Context, *Deps, *string) (*pingOut, error) { return nil, nil },
+			Actions: func(*string) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
+			Handle:  func(context.Context, *Deps, *string) (*pingOut, error) { return nil, nil },
 		})
 	})
 }
@@ -163,10 +166,11 @@ func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := source{path: p, size: 3 << 20}.checksums(ctx)
+	f := openForTest(t, p)
+	_, err := source{file: f, size: 3 << 20}.checksums(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
 
-	sums, err := source{path: p, size: 3 << 20}.checksums(context.Background())
+	sums, err := source{file: f, size: 3 << 20}.checksums(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, hashBytes(make([]byte, 3<<20)).SHA256, sums.SHA256)
 }
@@ -176,10 +180,20 @@ func TestChecksumPrePassStopsWhenCancelled(t *testing.T) {
 func TestChecksumPrePassNoticesAResizedFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f.bin")
 	require.NoError(t, os.WriteFile(p, make([]byte, 3<<20), 0o600))
+	f := openForTest(t, p)
 	for _, size := range []int64{3<<20 - 1, 3<<20 + 1} {
-		_, err := source{path: p, size: size}.checksums(t.Context())
+		_, err := source{file: f, size: size}.checksums(t.Context())
 		assert.ErrorIs(t, err, client.ErrSizeChanged, "stat said %d bytes", size)
 	}
+}
+
+// openForTest opens p as an upload source, the way the guard does.
+func openForTest(t *testing.T, p string) *guard.LocalFile {
+	t.Helper()
+	f, err := os.Open(p)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = f.Close() })
+	return &guard.LocalFile{File: f, Path: p}
 }
 
 func TestLocalFileErrorsAreForTheAgent(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -92,15 +92,16 @@ func (in *UploadIn) Validate() error {
 // UploadResult says what was deployed and whether JFrog stored exactly it.
 type UploadResult struct {
 	Pending
-	Repo               string              `json:"repo"`
-	Path               string              `json:"path"`
-	Size               int64               `json:"size"`
-	Checksums          Checksums           `json:"checksums"`
-	Verified           bool                `json:"verified" jsonschema:"description=JFrog's checksums of the stored artifact equal the ones computed here"`
-	DeployedByChecksum bool                `json:"deployed_by_checksum" jsonschema:"description=JFrog already had the content\\, so no bytes were sent"`
-	Unchanged          bool                `json:"unchanged,omitempty" jsonschema:"description=The same content was already at this path (only the given properties were set)"`
-	DownloadURI        string              `json:"download_uri,omitempty"`
-	Properties         map[string][]string `json:"properties,omitempty"`
+	Repo                    string              `json:"repo"`
+	Path                    string              `json:"path"`
+	Size                    int64               `json:"size"`
+	Checksums               Checksums           `json:"checksums"`
+	Verified                bool                `json:"verified" jsonschema:"description=JFrog's checksums of the stored artifact equal the ones computed here"`
+	DeployedByChecksum      bool                `json:"deployed_by_checksum" jsonschema:"description=JFrog already had the content\\, so no bytes were sent"`
+	Unchanged               bool                `json:"unchanged,omitempty" jsonschema:"description=The same content was already at this path (only the given properties were set)"`
+	VerifiedAfterLostAnswer bool                `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the artifact was then found stored with this content and these properties"`
+	DownloadURI             string              `json:"download_uri,omitempty"`
+	Properties              map[string][]string `json:"properties,omitempty"`
 }
 
 var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
@@ -144,40 +145,45 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		case out.DeployedByChecksum:
 			how = "deployed by checksum (no bytes sent)"
 		}
+		if out.VerifiedAfterLostAnswer {
+			how += "; JFrog's answer was lost, the stored artifact was checked afterwards"
+		}
 		return fmt.Sprintf("%s/%s: %d bytes, %s, verified", out.Repo, out.Path, out.Size, how)
 	},
 })
 
-// source is what is being uploaded: a file opened anew for each pass, or bytes.
+// source is what is being uploaded: a local file opened once, which the
+// hashing and every send (retries included) read by position from that one
+// descriptor, or bytes.
 type source struct {
-	path    string
+	file    *guard.LocalFile
 	content []byte
 	size    int64
 }
 
-func (s source) open() (io.ReadCloser, error) {
-	if s.path == "" {
-		return io.NopCloser(bytes.NewReader(s.content)), nil
+// reader reads the source from its start. A file is read to its end, not to
+// size: a file that grew since the fstat must show it (the client's
+// sizedReader then refuses to finish the upload).
+func (s source) reader() io.Reader {
+	if s.file == nil {
+		return bytes.NewReader(s.content)
 	}
-	return os.Open(s.path)
+	return io.NewSectionReader(s.file, 0, math.MaxInt64)
 }
+
+func (s source) open() (io.ReadCloser, error) { return io.NopCloser(s.reader()), nil }
 
 // checksums reads a file source once for its sha256, which a checksum
 // deploy needs before anything is sent. Inline content gets all three.
 func (s source) checksums(ctx context.Context) (Checksums, error) {
-	if s.path == "" {
+	if s.file == nil {
 		return hashBytes(s.content), nil
 	}
-	f, err := s.open()
-	if err != nil {
-		return Checksums{}, err
-	}
-	defer f.Close()
 	// Hashing is the first half of a file upload's progress, sending the second.
-	r := progressFrom(ctx).reader(ctxReader{ctx, f}, 0, 2*s.size, "hashing")
+	r := progressFrom(ctx).reader(ctxReader{ctx, s.reader()}, 0, 2*s.size, "hashing")
 	n, sum, err := hashedCopy(nil, r, sha256.New())
 	if err != nil {
-		return Checksums{}, fmt.Errorf("read %s: %w", s.path, err)
+		return Checksums{}, fmt.Errorf("read %s: %w", s.file.Path, err)
 	}
 	if n != s.size {
 		return Checksums{}, client.ErrSizeChanged // nothing was sent yet
@@ -202,18 +208,20 @@ func (c ctxReader) Read(p []byte) (int, error) {
 func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	src := source{content: in.content, size: int64(len(in.content))}
 	if in.LocalPath != "" {
-		p, err := d.Guard.ResolveLocal(in.LocalPath)
-		if err != nil {
+		testHook("upload:open")
+		f, err := d.Guard.OpenLocal(in.LocalPath)
+		var denied *guard.Denied
+		switch {
+		case errors.As(err, &denied):
 			return nil, err
-		}
-		st, err := os.Stat(p)
-		if err != nil {
+		case err != nil:
 			return nil, Errorf(CodeInvalidArgument, "check local_path", "cannot read %s: %v", in.LocalPath, err)
 		}
-		if !st.Mode().IsRegular() {
+		defer f.Close()
+		if !f.Info.IsRegular() {
 			return nil, Errorf(CodeInvalidArgument, "give a regular file", "%s is not a regular file", in.LocalPath)
 		}
-		src.path, src.size = p, st.Size()
+		src.file, src.size = f, f.Info.Size
 	}
 	if limit := d.Guard.Limits().UploadBytes; limit > 0 && src.size > limit {
 		return nil, &guard.Denied{Reason: fmt.Sprintf("the upload is %d bytes, over the policy's limit of %d", src.size, limit),
@@ -229,6 +237,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 	if err != nil {
 		return nil, changedUnderUpload(err, in, src, "")
 	}
+	testHook("upload:hashed")
 
 	props := in.Properties.plain()
 	if in.BuildName != "" {
@@ -291,20 +300,15 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 		req.ChecksumOnly = false
 	}
 	if res == nil {
-		body, err := src.open()
-		if err != nil {
-			return nil, err
-		}
-		defer body.Close()
-		req.Body, req.GetBody = body, src.open
-		if src.path != "" {
-			req.Body = progressFrom(ctx).reader(body, src.size, 2*src.size, "uploading")
+		req.Body, req.GetBody = src.reader(), src.open
+		if src.file != nil {
+			req.Body = progressFrom(ctx).reader(req.Body, src.size, 2*src.size, "uploading")
 		}
 		if res, err = art.Deploy(ctx, req); err != nil {
 			return nil, changedUnderUpload(err, in, src, sums.SHA256)
 		}
 	}
-	out.DownloadURI = res.DownloadURI
+	out.DownloadURI, out.VerifiedAfterLostAnswer = res.DownloadURI, res.VerifiedAfterLostAnswer
 	got := Checksums{SHA256: res.Checksums.SHA256, SHA1: res.Checksums.SHA1, MD5: res.Checksums.MD5}
 	out.Checksums = sums
 	// For files only the sha256 was computed here: the other two are
@@ -333,8 +337,10 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 func changedUnderUpload(err error, in *UploadIn, src source, sent string) error {
 	if errors.Is(err, client.ErrSizeChanged) {
 		now := "of unknown size"
-		if st, serr := os.Stat(src.path); serr == nil {
-			now = fmt.Sprintf("%d bytes", st.Size())
+		if src.file != nil {
+			if st, serr := src.file.Stat(); serr == nil {
+				now = fmt.Sprintf("%d bytes", st.Size())
+			}
 		}
 		how := fmt.Sprintf("it was %d bytes when the upload began and is %s now", src.size, now)
 		if sent != "" {
@@ -379,5 +385,9 @@ func overwritePlan(ctx context.Context, d *Deps, in *UploadIn) (*Plan, error) {
 	if existing.Folder || (in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256) {
 		return nil, nil // nothing to confirm: upload refuses the folder, or changes nothing
 	}
-	return &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}, nil
+	plan := &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}
+	// The token binds the existing file (sha256 and times): a replay after
+	// the overwrite, even once the old content is back, no longer matches.
+	plan.state, err = treeState(ctx, d, in.Repo, in.Path, nil)
+	return plan, err
 }

@@ -42,6 +42,9 @@ var scanBuild = Define(Tool[ScanBuildIn, ScanBuildResult]{
 	Hints: ReadHints,
 	Description: "Scan a published build with Xray, or join the running scan, waiting wait_seconds for fail_build, " +
 		"violations and vulnerabilities by severity. Existing results are returned unless rescan.",
+	Actions: func(in *ScanBuildIn) []guard.Action {
+		return []guard.Action{guard.BuildAction(guard.BuildRead, in.BuildName, in.Project)}
+	},
 	ErrorHints: ErrorHints{CodeNotFound: "Artifactory has no such build: publish it first, or check name and number"},
 	Handle:     scanBuildHandle,
 	Summary: func(in *ScanBuildIn, out *ScanBuildResult) string {

@@ -69,7 +69,10 @@ var checkReleaseGate = Define(Tool[ReleaseGateIn, ReleaseGateResult]{
 	Description: "Whether artifacts or a build pass: no Xray finding at or above max_severity except ignore_cves. " +
 		"An unfinished or missing scan never passes unless require_scan_complete is false.",
 	Actions: func(in *ReleaseGateIn) []guard.Action {
-		as := []guard.Action{{Class: guard.ClassRead}}
+		as := []guard.Action{guard.PlatformAction(guard.ClassRead)}
+		if in.BuildName != "" {
+			as = append(as, guard.BuildAction(guard.BuildRead, in.BuildName, in.Project))
+		}
 		for _, a := range in.refs {
 			as = append(as, guard.Action{Class: guard.ClassRead, Repo: a.Repo, Path: a.Path})
 		}

@@ -33,6 +33,8 @@ type ImpactArtifact struct {
 	Path      string `json:"path"`
 	Component string `json:"component"`
 	Build     string `json:"build,omitempty"`
+
+	buildName string // build names may contain '/', so not split from Build
 }
 
 // ImpactBuild is a build that produced affected artifacts.
@@ -60,6 +62,9 @@ var findCVEImpact = Define(Tool[CVEImpactIn, CVEImpactResult]{
 	Hints:   ReadHints,
 	Description: "CVE to affected component versions (Xray), the artifacts that are them (by name or checksum) " +
 		"and the builds that made those (build.name/number properties). Paged.",
+	// The component search is platform-wide; the artifact query is narrowed
+	// by the guard once the components are known (artifactsOf).
+	Actions:    func(*CVEImpactIn) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
 	ErrorHints: ErrorHints{CodePermissionDenied: "component search needs Xray's Manage Reports role for the JFrog user"},
 	Handle:     cveImpact,
 	Summary: func(in *CVEImpactIn, out *CVEImpactResult) string {
@@ -88,9 +93,14 @@ func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn) (*CVEImpactResult,
 			}
 			for i := range arts {
 				arts[i].Component = id
-				if arts[i].Build != "" {
-					builds[arts[i].Build]++
+				if arts[i].Build == "" {
+					continue
 				}
+				if !d.Guard.CanReadBuild(arts[i].buildName, "") {
+					arts[i].Build = "" // a build the policy hides is not named
+					continue
+				}
+				builds[arts[i].Build]++
 			}
 			out.Components = append(out.Components, ImpactComponent{Component: id, Artifacts: len(arts)})
 			all = append(all, arts...)
@@ -178,7 +188,7 @@ func artifactsOf(ctx context.Context, d *Deps, pkgType, name, version string) ([
 			}
 		}
 		if bn != "" && bnum != "" {
-			ia.Build = bn + "/" + bnum
+			ia.Build, ia.buildName = bn+"/"+bnum, bn
 		}
 		out = append(out, ia)
 	}

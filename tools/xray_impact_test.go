@@ -63,6 +63,18 @@ func TestFindCVEImpact(t *testing.T) {
 	assert.Equal(t, tools.CodeInvalidArgument, e.Code)
 }
 
+func TestFindCVEImpactHidesBuildsThePolicyHides(t *testing.T) {
+	p := guard.DefaultPolicy(guard.ModeReadOnly)
+	p.Builds.Read = []guard.NameRule{{Name: "billing-*"}}
+	h := newHarness(t, harnessOpts{seed: impactSeed(), rules: &p})
+	got := ok[tools.CVEImpactResult](t, h.call(t, "find_cve_impact", map[string]any{"cve": "CVE-2021-44228"}))
+	assert.Equal(t, []tools.ImpactBuild{{Build: "billing-service/41", Artifacts: 1}}, got.Builds)
+	for _, a := range got.Items {
+		assert.NotContains(t, a.Build, "tools-cli")
+		assert.NotContains(t, a.Build, "secret-build")
+	}
+}
+
 func TestFindCVEImpactUnscopedSeesEverything(t *testing.T) {
 	h := newHarness(t, harnessOpts{seed: impactSeed(), mode: guard.ModeReadOnly})
 	got := ok[tools.CVEImpactResult](t, h.call(t, "find_cve_impact", map[string]any{"cve": "CVE-2021-44228"}))

@@ -59,6 +59,9 @@ var getScanStatus = Define(Tool[ScanStatusIn, ScanStatusResult]{
 	Description: "Xray scan state of an artifact (repo+path) or build. wait_seconds waits for the end with progress; " +
 		"if the wait ends first, state is still scanning.",
 	Actions: func(in *ScanStatusIn) []guard.Action {
+		if in.BuildName != "" {
+			return []guard.Action{guard.BuildAction(guard.BuildRead, in.BuildName, in.Project)}
+		}
 		return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "no such artifact or build in Xray: check the names"},

@@ -13,12 +13,6 @@ import (
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
 
-// deploy uploads text through the tool, so Xray sees a fresh artifact.
-func deploy(t *testing.T, h *harness, repo, path, content string) {
-	t.Helper()
-	ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": repo, "path": path, "content_text": content}))
-}
-
 func TestArtifactVulnerabilitiesThroughTheScan(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	const path = "release-app/1.0/release-app-1.0.tar.gz"

@@ -74,6 +74,10 @@ var getArtifactVulnerabilities = Define(Tool[VulnsIn, VulnsResult]{
 	Description: "Xray findings for one artifact: counts by severity, issues with CVEs (CVSS), component, fixed versions; licenses. " +
 		"state is done, scanning, not_indexed or indexing_off (with a hint).",
 	Actions: func(in *VulnsIn) []guard.Action {
+		if in.SHA256 != "" {
+			// Where the content lives is decided when Xray has said it.
+			return []guard.Action{guard.PlatformAction(guard.ClassRead)}
+		}
 		return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "no such artifact: check repo and path with get_artifact_info"},

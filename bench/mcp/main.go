@@ -120,6 +120,12 @@ func run(cfg config) error {
 	}
 	targets = append(targets, ts...)
 
+	ts, err = perTool(cfg, bin, emu, h)
+	if err != nil {
+		return err
+	}
+	targets = append(targets, ts...)
+
 	t, err = toolsList(cfg, bin, emu)
 	if err != nil {
 		return err

@@ -2,13 +2,18 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
 
 // buildGuard assembles the guard from the policy file (if any) and the
@@ -16,6 +21,9 @@ import (
 func buildGuard(cfg *config.Config, audit io.Writer) (*guard.Guard, error) {
 	policy, err := loadPolicy(cfg)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDisabledTools(policy.DisabledTools); err != nil {
 		return nil, err
 	}
 	rootDirs := cfg.DefaultLocalRoots
@@ -26,15 +34,50 @@ func buildGuard(cfg *config.Config, audit io.Writer) (*guard.Guard, error) {
 		rootDirs = policy.LocalRoots
 	}
 	roots, err := guard.NewLocalRoots(rootDirs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("local roots: %w: create the directory before the server starts, or change local_roots (--local-roots)", err)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("configure local roots: %w", err)
+		return nil, fmt.Errorf("local roots: %w", err)
 	}
 	return guard.New(guard.Config{
 		Policy:     policy,
 		LocalRoots: roots,
+		OwnFiles:   ownFiles(cfg),
 		Audit:      slog.New(slog.NewJSONHandler(audit, nil)).With("log", "audit"),
 		Secret:     []byte(os.Getenv("JFROG_MCP_SECRET")),
 	})
+}
+
+// checkDisabledTools refuses a tools.disable entry that names no tool: a
+// misspelt name would leave the tool enabled, a safety control doing nothing.
+func checkDisabledTools(names []string) error {
+	known := map[string]bool{}
+	for _, d := range tools.All() {
+		known[d.Name()] = true
+	}
+	for _, n := range names {
+		if !known[strings.TrimSpace(n)] {
+			all := make([]string, 0, len(known))
+			for k := range known {
+				all = append(all, k)
+			}
+			slices.Sort(all)
+			return fmt.Errorf("tools.disable: unknown tool %q (tools: %s)", n, strings.Join(all, ", "))
+		}
+	}
+	return nil
+}
+
+// ownFiles are the files local file tools must never read or write,
+// whatever the roots allow: the policy (a download over it would be the agent
+// writing its own permissions), the audit log and the executable.
+func ownFiles(cfg *config.Config) []guard.OwnFile {
+	own := []guard.OwnFile{{Path: cfg.PolicyFile, What: "the policy file"}, {Path: cfg.AuditLog, What: "the audit log"}}
+	if exe, err := os.Executable(); err == nil {
+		own = append(own, guard.OwnFile{Path: exe, What: "the executable"})
+	}
+	return own
 }
 
 // loadPolicy reads the policy file and profile, then applies the mode and
@@ -76,26 +119,17 @@ func auditWriter(cfg *config.Config, stderr io.Writer) (io.Writer, func(), error
 	return f, func() { _ = f.Close() }, nil
 }
 
-// policyCheck validates a policy file and prints the effective policy.
-// Local roots are shown as written and only warned about when missing: the
-// check may run on another machine than the server.
-func policyCheck(cfg *config.Config, stdout, stderr io.Writer) error {
+// policyCheck validates a policy file and prints the effective policy. It
+// builds the guard exactly as the server does at start, so it fails exactly
+// when the server would refuse to start (local roots included: they are
+// resolved here, in this working directory, as the server would).
+func policyCheck(cfg *config.Config, stdout io.Writer) error {
 	cfg.DefaultMode = guard.ModeReadOnly
-	policy, err := loadPolicy(cfg)
-	if err != nil {
-		return err
-	}
-	g, err := guard.New(guard.Config{Policy: policy})
+	g, err := buildGuard(cfg, io.Discard)
 	if err != nil {
 		return err
 	}
 	eff := g.Effective()
-	eff.LocalRoots = policy.LocalRoots
-	for _, r := range policy.LocalRoots {
-		if st, err := os.Stat(r); err != nil || !st.IsDir() {
-			fmt.Fprintf(stderr, "jfrog-mcp: policy: warning: local root %q is not a directory here\n", r)
-		}
-	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(eff)

@@ -17,8 +17,12 @@ import (
 )
 
 func TestPolicyCheck(t *testing.T) {
+	example, err := filepath.Abs("../../examples/policies/ci-release.yaml")
+	require.NoError(t, err)
+	t.Chdir(t.TempDir())
+	require.NoError(t, os.Mkdir("dist", 0o755)) // its local root, as in a CI job after the build
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"policy", "check", "../../examples/policies/ci-release.yaml"}, nil, &stdout, &stderr, noEnv)
+	code := run(context.Background(), []string{"policy", "check", example}, nil, &stdout, &stderr, noEnv)
 	require.Equal(t, exitOK, code, stderr.String())
 	var eff struct {
 		Mode         string            `json:"mode"`
@@ -31,7 +35,7 @@ func TestPolicyCheck(t *testing.T) {
 	assert.Len(t, eff.ReleaseGates, 1)
 
 	stdout.Reset()
-	code = run(context.Background(), []string{"policy", "check", "../../examples/policies/ci-release.yaml", "--profile", "pr-check"}, nil, &stdout, &stderr, noEnv)
+	code = run(context.Background(), []string{"policy", "check", example, "--profile", "pr-check"}, nil, &stdout, &stderr, noEnv)
 	require.Equal(t, exitOK, code, stderr.String())
 	assert.Contains(t, stdout.String(), `"mode": "read-only"`)
 

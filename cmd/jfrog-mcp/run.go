@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"time"
+
+	"golang.org/x/term"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/buildinfo"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -25,6 +28,9 @@ const (
 
 // run is main without the process: tests call it with their own streams.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "config-snippet" {
+		return configSnippet(args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := config.Parse(args, getenv, stderr)
 	var usage *config.UsageError
 	switch {
@@ -44,20 +50,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	switch cfg.Command {
 	case config.CmdVersion:
-		fmt.Fprintln(stdout, "jfrog-mcp", buildinfo.Version)
+		fmt.Fprintln(stdout, "jfrog-mcp", buildinfo.Describe())
 		return exitOK
 	case config.CmdEmulator:
 		err = runEmulator(ctx, cfg, stdout, logger)
 	case config.CmdPolicy:
-		if err = policyCheck(cfg, stdout, stderr); err != nil {
+		if err = policyCheck(cfg, stdout); err != nil {
 			fmt.Fprintln(stderr, "jfrog-mcp: policy:", err)
 			return exitUsage
+		}
+	case config.CmdDoctor:
+		if err = doctor(ctx, cfg, stdout, logger); errors.Is(err, errDoctorFailed) {
+			return exitError
 		}
 	default:
 		err = serve(ctx, cfg, stdin, stdout, stderr, logger)
 	}
 	if err != nil {
-		logger.Error("jfrog-mcp stopped", "err", err)
+		fmt.Fprintln(stderr, "jfrog-mcp:", err)
 		return exitError
 	}
 	return exitOK
@@ -89,11 +99,14 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	if err != nil {
 		return fmt.Errorf("configure guard: %w", err)
 	}
+	tools.RemoveStaleParts(g.Effective().LocalRoots, time.Hour, logger)
 	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Sandbox: cfg.Sandbox, Budget: g.Limits().ResponseBytes})
 	logger.Debug("jfrog-mcp ready", "transport", cfg.Command, "mode", g.Mode(), "tools", len(names))
 
 	if cfg.Command == config.CmdHTTP {
-		return mcpserver.ServeHTTP(ctx, cfg.Listen, mcpserver.Handler(s), logger, func(a net.Addr) {
+		h := mcpserver.Handler(s, mcpserver.HTTPOptions{AllowedOrigins: cfg.AllowedOrigins, Stateless: cfg.Stateless,
+			SessionIdle: cfg.SessionIdle, BodyTimeout: cfg.BodyTimeout})
+		return mcpserver.ServeHTTP(ctx, cfg.Listen, h, logger, mcpserver.ServeOptions{IdleTimeout: cfg.IdleTimeout}, func(a net.Addr) {
 			logger.Info("listening", "mcp", "http://"+a.String()+"/mcp", "sse", "http://"+a.String()+"/sse")
 		})
 	}
@@ -103,12 +116,10 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 	return mcpserver.ServeStdio(ctx, s, stdin, stdout, logger)
 }
 
-// isTerminal reports whether r is a character device (a person at a terminal).
+// isTerminal reports whether r is a terminal (a person typing). A character
+// device is not enough: /dev/null is one, and `jfrog-mcp </dev/null` is no
+// person.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

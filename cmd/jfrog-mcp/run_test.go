@@ -34,7 +34,7 @@ func TestNoURLExitsTwoNamingTheVariables(t *testing.T) {
 func TestVersion(t *testing.T) {
 	var stdout bytes.Buffer
 	require.Equal(t, exitOK, run(context.Background(), []string{"version"}, nil, &stdout, io.Discard, noEnv))
-	assert.Equal(t, "jfrog-mcp dev\n", stdout.String())
+	assert.Regexp(t, `^jfrog-mcp dev \(.*go1\.\d+.*\)\n$`, stdout.String())
 }
 
 // startEmulator runs `jfrog-mcp emulator` and returns the URL and token it

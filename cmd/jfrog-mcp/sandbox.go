@@ -66,7 +66,7 @@ func runEmulator(ctx context.Context, cfg *config.Config, stdout io.Writer, logg
 		// the request log here; never on by default.
 		h = emu.WithControl()
 	}
-	return mcpserver.ServeHTTP(ctx, cfg.Listen, h, logger, func(a net.Addr) {
+	return mcpserver.ServeHTTP(ctx, cfg.Listen, h, logger, mcpserver.ServeOptions{}, func(a net.Addr) {
 		fmt.Fprintf(stdout, "JFROG_URL=http://%s JFROG_ACCESS_TOKEN=%s\n", a, emu.AdminToken())
 	})
 }

@@ -65,6 +65,9 @@ func decodeAQL(ctx context.Context, req Request, body io.Reader, limit int64) (*
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%s: reading response: %w", describe(req), ctxErr)
 		}
+		if isConnReset(err) {
+			return nil, fmt.Errorf("%s: %w: %w", describe(req), errAnswerCut, err)
+		}
 		return nil, fmt.Errorf("%s: %w (AQL): %w", describe(req), ErrNotJSON, err)
 	}
 	if out.Results == nil {

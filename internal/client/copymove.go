@@ -20,12 +20,17 @@ type Message struct {
 // MoveCopyResult is the answer of api/copy and api/move.
 type MoveCopyResult struct {
 	Messages []Message `json:"messages"`
+	// VerifiedAfterLostAnswer: JFrog's answer was lost, and the copy or move
+	// was then found done (Messages then says what was seen).
+	VerifiedAfterLostAnswer bool `json:"-"`
 }
 
 // Copy calls POST api/copy/<src>?to=/<dstRepo>/<dstPath>&dry=0|1 and expects 200. As on
 // a file system, copying onto an existing folder puts the source inside it. A failure
 // is an APIError whose message carries the server's messages. It is never retried:
-// a replay after an unseen success could copy into the copy.
+// a replay after an unseen success could copy into the copy. A lost answer is looked
+// into instead (see transferAfterLostAnswer); a dry run, which changes nothing, is
+// retried like a read.
 func (a *Artifactory) Copy(ctx context.Context, src, dst ItemRef, dryRun bool) (*MoveCopyResult, error) {
 	return a.moveOrCopy(ctx, "copy", src, dst, dryRun)
 }
@@ -50,13 +55,28 @@ func (a *Artifactory) moveOrCopy(ctx context.Context, op string, src, dst ItemRe
 	if dryRun {
 		q.Set("dry", "1")
 	}
-	// POST is not idempotent, so the core does not retry it; NoRetry makes that explicit.
-	req := Request{Surface: SurfaceArtifactory, Method: http.MethodPost, Path: p, Query: q, NoRetry: true}
+	// POST is not idempotent, so the core does not retry it; NoRetry makes that
+	// explicit. A dry run changes nothing and may be sent again.
+	req := Request{Surface: SurfaceArtifactory, Method: http.MethodPost, Path: p, Query: q, NoRetry: !dryRun, Idempotent: dryRun}
 	var out MoveCopyResult
-	if err := a.c.doJSON(ctx, req, &out); err != nil {
+	err = a.c.doJSON(ctx, req, &out)
+	switch {
+	case err == nil:
+		return &out, nil
+	case dryRun || ctx.Err() != nil:
+		return nil, err
+	case answerLate(ctx, err):
+		// JFrog may still be at work: only a finished change can be told
+		// apart; anything else is unknown, and a retry could do it twice.
+		res, lerr := a.transferAfterLostAnswer(ctx, op, src, dst, err)
+		if lerr != nil {
+			return nil, &LostAnswerError{Op: op, Err: err, Seen: "JFrog did not answer in time and may still be at work on it: compare the source and the target before trying again"}
+		}
+		return res, nil
+	case !answerLost(err):
 		return nil, err
 	}
-	return &out, nil
+	return a.transferAfterLostAnswer(ctx, op, src, dst, err)
 }
 
 // destination renders the to= value "/<repo>/<path>" (documented form; url.Values

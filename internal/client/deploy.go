@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -50,10 +51,17 @@ type DeployResult struct {
 	Checksums         Checksums `json:"checksums"`
 	OriginalChecksums Checksums `json:"originalChecksums"`
 	URI               string    `json:"uri"`
+	// VerifiedAfterLostAnswer: JFrog's answer was lost, and the item was then
+	// found to hold exactly the content sent (its sha256) and the properties.
+	VerifiedAfterLostAnswer bool `json:"-"`
 }
 
 // Deploy uploads one file and expects 201. See DeployRequest for checksum-only deploys,
-// retries and Content-Length.
+// retries and Content-Length. When the answer is lost after the request was sent
+// (and retries, if any, did not bring one), the target is looked at: an item with
+// the sha256 sent (Checksums.SHA256) and the properties is the deploy done, and its
+// storage info is returned with VerifiedAfterLostAnswer; anything else is a
+// *LostAnswerError.
 func (a *Artifactory) Deploy(ctx context.Context, dr DeployRequest) (*DeployResult, error) {
 	p, err := repoItemPath(dr.Repo, dr.Path)
 	if err != nil {
@@ -91,10 +99,67 @@ func (a *Artifactory) Deploy(ctx context.Context, dr DeployRequest) (*DeployResu
 		}
 	}
 	var out DeployResult
-	if err := a.c.doJSON(ctx, req, &out); err != nil {
+	err = a.c.doJSON(ctx, req, &out)
+	switch {
+	case err == nil:
+		return &out, nil
+	case !(answerLost(err) || answerLate(ctx, err)) || ctx.Err() != nil || dr.Checksums.SHA256 == "":
 		return nil, err
 	}
-	return &out, nil
+	return a.deployedAfterLostAnswer(ctx, dr, err)
+}
+
+// deployedAfterLostAnswer looks at the target of a deploy whose answer was
+// lost (or late). A deploy stores content and properties together, so the
+// sha256 sent and every property sent at the target mean it was done (or
+// that the target already was exactly this, which is the same outcome). A
+// PUT of the same content is safe to repeat, even while JFrog may still be
+// storing the first, so a deploy not done is retryable.
+func (a *Artifactory) deployedAfterLostAnswer(ctx context.Context, dr DeployRequest, cause error) (*DeployResult, error) {
+	lost := func(seen string) error {
+		return &LostAnswerError{Op: "deploy", Seen: seen, Checked: true, Retryable: true, Err: cause}
+	}
+	item, err := a.StorageItem(ctx, dr.Repo, dr.Path)
+	switch {
+	case IsNotFound(err):
+		return nil, lost("nothing is stored at the target")
+	case err != nil:
+		return nil, &LostAnswerError{Op: "deploy", Seen: "looking at the target failed: " + err.Error(), Retryable: true, Err: cause}
+	case item.IsFolder():
+		return nil, lost("a folder is at the target")
+	case item.Checksums == nil || !strings.EqualFold(item.Checksums.SHA256, dr.Checksums.SHA256):
+		return nil, lost("the target holds other content")
+	}
+	if len(dr.Properties) > 0 {
+		props, err := a.ItemProperties(ctx, dr.Repo, dr.Path)
+		if err != nil {
+			return nil, &LostAnswerError{Op: "deploy", Seen: "looking at the target's properties failed: " + err.Error(), Retryable: true, Err: cause}
+		}
+		if !hasProperties(props, dr.Properties) {
+			return nil, lost("the target holds the content but not the properties sent with it")
+		}
+	}
+	out := &DeployResult{
+		Repo: item.Repo, Path: item.Path, Created: item.Created, CreatedBy: item.CreatedBy,
+		DownloadURI: item.DownloadURI, MimeType: item.MimeType, Size: item.Size,
+		Checksums: *item.Checksums, URI: item.URI, VerifiedAfterLostAnswer: true,
+	}
+	if item.OriginalChecksums != nil {
+		out.OriginalChecksums = *item.OriginalChecksums
+	}
+	return out, nil
+}
+
+// hasProperties reports that every value of want is among have's values.
+func hasProperties(have, want map[string][]string) bool {
+	for k, vs := range want {
+		for _, v := range vs {
+			if !slices.Contains(have[k], v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // checksumHeaders builds the X-Checksum-* request headers. SHA-256 goes both in its

@@ -110,6 +110,8 @@ type fileListReader struct {
 	max  int
 }
 
+func (r *fileListReader) reset() { r.list = FileList{} }
+
 func (r *fileListReader) decodeFrom(dec *json.Decoder) error {
 	if err := expectDelim(dec, '{'); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -42,6 +43,11 @@ type Request struct {
 	// NoRetry disables retries even for an idempotent method, for a PUT whose replay
 	// after an unseen success would fail (e.g. creating a repository).
 	NoRetry bool
+	// Settled, when set, is asked before each retry whether the failed
+	// attempt's effect is already visible (a delete whose answer was lost
+	// left the item gone). If so, the request is not sent again and do
+	// returns errSettled.
+	Settled func(ctx context.Context) bool
 }
 
 // Do sends req and returns the response for a 2xx status; the caller must close its
@@ -66,13 +72,46 @@ func (c *core) doJSON(ctx context.Context, req Request, out any) error {
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "application/json")
 	}
+	// An answer cut off while its body is read (a reset, or a close before
+	// Content-Length bytes) is retried like a reset before the status line,
+	// when the request may be replayed: the status alone says nothing about
+	// the data the caller asked for.
+	replay := !req.NoRetry && (req.Idempotent || idempotentMethod(methodOf(req))) && rewindable(req)
+	for attempt := 0; ; attempt++ {
+		err := c.decodeOnce(ctx, req, out)
+		if err == nil || !errors.Is(err, errAnswerCut) || !replay || attempt >= c.maxRetries {
+			return err
+		}
+		delay, ok := retryDelay(ctx, c.baseDelay, attempt, nil)
+		if !ok {
+			return err
+		}
+		if serr := sleep(ctx, delay); serr != nil {
+			return fmt.Errorf("%s: %w (while waiting to retry after: %v)", describe(req), serr, err)
+		}
+		if err := rewind(&req, out); err != nil {
+			return err
+		}
+	}
+}
+
+// errAnswerCut marks a 2xx answer whose body ended before it was whole. The
+// request reached the server and was answered as a success, but what it said
+// was lost; for a change (copy, move) that is an ambiguous outcome.
+var errAnswerCut = errors.New("the answer was cut off")
+
+// decodeOnce sends req once (with do's own retries) and decodes its answer.
+func (c *core) decodeOnce(ctx context.Context, req Request, out any) error {
 	resp, err := c.do(ctx, req)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if out == nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		_, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		if err != nil && ctx.Err() == nil && isConnReset(err) {
+			return fmt.Errorf("%s: %w: %w", describe(req), errAnswerCut, err)
+		}
 		return nil
 	}
 	dec := json.NewDecoder(resp.Body)
@@ -90,9 +129,42 @@ func (c *core) doJSON(ctx context.Context, req Request, out any) error {
 			}
 			return fmt.Errorf("%s: empty response body: %w", describe(req), ErrNotJSON)
 		}
+		if isConnReset(err) {
+			return fmt.Errorf("%s: %w: %w", describe(req), errAnswerCut, err)
+		}
 		// An HTML 200 usually means the URL points at a proxy or login page.
 		return fmt.Errorf("%s: %w (Content-Type %q): %w",
 			describe(req), ErrNotJSON, resp.Header.Get("Content-Type"), err)
+	}
+	return nil
+}
+
+// rewindable reports a request whose body can be sent again: none, one that
+// GetBody reopens, or an in-memory reader that can seek back.
+func rewindable(r Request) bool {
+	if r.Body == nil || r.Body == http.NoBody || r.GetBody != nil {
+		return true
+	}
+	_, ok := r.Body.(io.Seeker)
+	return ok && inMemory(r.Body)
+}
+
+// rewind prepares req and out for sending again: the body from its start
+// (GetBody reopens it when Body is nil), out emptied of what the cut answer
+// had filled in.
+func rewind(req *Request, out any) error {
+	switch {
+	case req.GetBody != nil:
+		req.Body = nil
+	case req.Body != nil && req.Body != http.NoBody:
+		if _, err := req.Body.(io.Seeker).Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("%s: rewinding request body for retry: %w", describe(*req), err)
+		}
+	}
+	if sr, ok := out.(streamReader); ok {
+		sr.reset()
+	} else if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero()
 	}
 	return nil
 }
@@ -101,6 +173,8 @@ func (c *core) doJSON(ctx context.Context, req Request, out any) error {
 // so that it need not be held whole (see fileListReader).
 type streamReader interface {
 	decodeFrom(dec *json.Decoder) error
+	// reset forgets what a cut-off answer filled in, before a retry.
+	reset()
 }
 
 // describe names a request in error messages: surface, method and path, no query.
@@ -181,6 +255,7 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 			}
 		case resp.StatusCode >= 200 && resp.StatusCode <= 299:
 			c.logAttempt(ctx, r.Surface, method, lp, resp.StatusCode, elapsed, attempt, "")
+			resp.Body = drainingBody{resp.Body}
 			return resp, nil
 		default:
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
@@ -202,6 +277,9 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 			slog.String("path", lp), slog.Int("status", apiErr.Status), slog.Duration("delay", delay))
 		if err := sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("%s: %w (while waiting to retry after: %v)", describe(r), err, apiErr)
+		}
+		if settledAfter(ctx, r) {
+			return nil, fmt.Errorf("%s: %w (after: %v)", describe(r), errSettled, apiErr)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,20 +31,50 @@ func idempotentMethod(method string) bool {
 	return false
 }
 
-// isConnReset reports a transport failure where the server dropped the connection
-// before answering; such a request is safe to replay when it is idempotent.
+// isConnReset reports a transport failure where the connection ended before an
+// answer came; such a request is safe to replay when it is idempotent. net/http
+// surfaces one event in many forms, depending on which of its read and write
+// loops notices first and on how the peer closed: a reset (ECONNRESET), a write
+// after the reset (EPIPE, or "use of closed network connection" once the read
+// loop has closed the socket), ECONNABORTED, a clean close before the status line
+// (io.EOF) or before Content-Length bytes (io.ErrUnexpectedEOF), and some only as
+// text (connLostTexts). TestConnectionLostForms produces each against a real
+// listener where one can.
 func isConnReset(err error) bool {
-	if err == nil {
-		return false
+	if err == nil || errors.Is(err, ErrSizeChanged) {
+		return false // the body, not the connection, ended the request
 	}
-	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return true
+	for _, target := range connLostErrors {
+		if errors.Is(err, target) {
+			return true
+		}
 	}
-	// net/http reports some of these only as text.
 	msg := err.Error()
-	return strings.Contains(msg, "connection reset by peer") ||
-		strings.Contains(msg, "server closed idle connection")
+	for _, s := range connLostTexts {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var connLostErrors = []error{
+	syscall.ECONNRESET, syscall.EPIPE, syscall.ECONNABORTED, net.ErrClosed,
+	io.ErrUnexpectedEOF, io.EOF,
+}
+
+// connLostTexts are the forms net/http (and its bundled HTTP/2 client) words
+// only as text, or wraps without %w.
+var connLostTexts = []string{
+	"connection reset by peer",
+	"broken pipe",
+	"use of closed network connection",
+	"server closed idle connection",            // HTTP/1: the server closed a kept-alive connection as it was reused
+	"transport connection broken",              // HTTP/1: writing the request failed
+	"cannot rewind body after connection loss", // HTTP/1: the transport's own replay needed the body again
+	"http2: client connection lost",            // HTTP/2: the connection died with streams open
+	"http2: server sent GOAWAY and closed",     // HTTP/2: shutdown with this stream unanswered
+	"http2: Transport received Server's graceful shutdown GOAWAY",
 }
 
 // backoff returns the jittered exponential delay before retry number n (0-based):

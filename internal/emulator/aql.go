@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -59,7 +60,20 @@ func (e *Emulator) handleAQL(w http.ResponseWriter, r *http.Request, p *principa
 		}
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	// Artifactory streams AQL answers (Transfer-Encoding: chunked, whatever
+	// their size); flushing the header first makes small answers chunked too,
+	// so clients are tested against the framing they will meet.
+	b, err := json.MarshalIndent(resp, "", "  ")
+	if err != nil {
+		writeError(w, surfaceArtifactory, http.StatusInternalServerError, "AQL output failed: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	_, _ = w.Write(b)
 }
 
 // aqlItems snapshots every item the caller may read as AQL sees it.

@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"strings"
@@ -111,4 +112,67 @@ func TestRequestLog(t *testing.T) {
 	assert.Equal(t, "properties=k", reqs[1].RawQuery)
 	assert.Equal(t, http.StatusOK, reqs[1].Status)
 	assert.False(t, reqs[1].Time.IsZero())
+}
+
+// rawPut sends one PUT on its own connection and returns the transport error.
+func rawPut(t *testing.T, url, token string, body []byte) error {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	req, err := http.NewRequest(http.MethodPut, url, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err == nil {
+		_ = resp.Body.Close()
+	}
+	return err
+}
+
+func TestFaultResetDuringTheBodyStoresNothing(t *testing.T) {
+	s := demo(t)
+	body := bytes.Repeat([]byte("x"), 64<<10)
+	s.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/cut/", ResetAfterBodyBytes: 1000, Times: 1})
+	require.Error(t, rawPut(t, s.URL+"/artifactory/generic-local/cut/a.bin", s.AdminToken, body), "connection reset")
+	resp, _ := call(t, http.MethodGet, s.URL+"/artifactory/api/storage/generic-local/cut/a.bin", s.AdminToken, nil, nil)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "a body cut short is not stored")
+	assert.Zero(t, s.Emu.Faults().Performed(http.MethodPut))
+}
+
+func TestFaultLoseAnswerPerformsThenResets(t *testing.T) {
+	s := demo(t)
+	f := s.Emu.Faults()
+	body := []byte("stored, then the answer is lost")
+	f.Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/lost/", LoseAnswer: true, Times: 1})
+	require.Error(t, rawPut(t, s.URL+"/artifactory/generic-local/lost/a.txt", s.AdminToken, body), "no answer")
+	resp, got := call(t, http.MethodGet, s.URL+"/artifactory/generic-local/lost/a.txt", s.AdminToken, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the deploy was performed")
+	assert.Equal(t, body, got)
+	assert.Equal(t, 1, f.Performed(http.MethodPut))
+
+	f.Inject(emulator.FaultRule{Method: http.MethodDelete, PathPrefix: "/artifactory/generic-local/lost/", LoseAnswer: true, Times: 1})
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	req, _ := http.NewRequest(http.MethodDelete, s.URL+"/artifactory/generic-local/lost/a.txt", nil)
+	req.Header.Set("Authorization", "Bearer "+s.AdminToken)
+	_, err := client.Do(req)
+	require.Error(t, err)
+	resp, _ = call(t, http.MethodGet, s.URL+"/artifactory/generic-local/lost/a.txt", s.AdminToken, nil, nil)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "the delete was performed")
+	assert.Equal(t, 1, f.Performed(http.MethodDelete))
+
+	// A refused request is not counted as performed.
+	resp, _ = call(t, http.MethodDelete, s.URL+"/artifactory/generic-local/lost/a.txt", s.AdminToken, nil, nil)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Equal(t, 1, f.Performed(http.MethodDelete))
+}
+
+func TestFaultWithBodySkipsAChecksumDeploy(t *testing.T) {
+	s := demo(t)
+	s.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/", WithBody: true, Status: http.StatusServiceUnavailable, Times: 1})
+	resp, _ := call(t, http.MethodPut, s.URL+"/artifactory/generic-local/cs.bin", s.AdminToken, nil,
+		map[string]string{"X-Checksum-Deploy": "true", "X-Checksum-Sha256": strings.Repeat("a", 64)})
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "no body: the rule does not apply, the unknown checksum is a 404")
+	resp, _ = call(t, http.MethodPut, s.URL+"/artifactory/generic-local/cs.bin", s.AdminToken, strings.NewReader("x"), nil)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	resp, _ = call(t, http.MethodPut, s.URL+"/artifactory/generic-local/cs.bin", s.AdminToken, strings.NewReader("x"), nil)
+	assert.Equal(t, http.StatusCreated, resp.StatusCode)
 }

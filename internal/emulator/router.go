@@ -23,13 +23,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if rec.status == 0 { // no answer: a connection reset by a fault
 			logRequest(0)
 		}
+		e.faults.countPerformed(r.Method, rec.status)
 		// Headers are never logged: they carry tokens and passwords.
 		e.log.Debug("emulator request", "method", r.Method, "path", escaped, "status", rec.status, "duration", e.now().Sub(start))
 	}()
 	// Clients concatenate base URLs and paths, so "//" happens (reference §1.1).
 	clean := collapseSlashes(escaped)
 	surf, rest := splitSurface(clean)
-	if rule, ok := e.faults.match(r.Method, clean); ok {
+	if rule, ok := e.faults.match(r, clean); ok {
 		if e.applyFault(rec, r, rule, surf) {
 			return
 		}

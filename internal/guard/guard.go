@@ -73,12 +73,19 @@ func (m Mode) allows(c Class) bool {
 	}
 }
 
-// Action is one effect a tool call will have: a class on a repository path.
-// Repo and Path are empty for platform-wide actions (e.g. reading versions).
+// Action is one effect a tool call will have: a class on a resource of some
+// Kind (see kinds.go and its constructors). Without a Kind, Repo/Path/AQL
+// make it a repo_path action and Local a local one; an action that names no
+// resource at all is refused as a bug.
 type Action struct {
 	Class Class  `json:"class"`
+	Kind  Kind   `json:"kind,omitempty"`
 	Repo  string `json:"repo,omitempty"`
 	Path  string `json:"path,omitempty"`
+	// Name is the build, release bundle, environment, project, token, watch
+	// or Xray policy; Project the project of a build or release bundle.
+	Name    string `json:"name,omitempty"`
+	Project string `json:"project,omitempty"`
 	// Local is a file on the server's machine the call reads (ClassRead) or
 	// writes (ClassWrite); it must resolve inside the local roots.
 	Local string `json:"local,omitempty"`
@@ -91,7 +98,13 @@ type Action struct {
 }
 
 func (a Action) String() string {
-	switch {
+	switch k := a.ResourceKind(); {
+	case k != KindRepoPath && k != KindLocal && k != "":
+		s := string(a.Class) + " " + string(k)
+		if n := qualified(a.Project, a.Name+a.Repo); n != "" {
+			s += " " + n
+		}
+		return s
 	case a.Local != "":
 		return string(a.Class) + " local " + a.Local
 	case a.AQL != nil:
@@ -142,6 +155,9 @@ type Config struct {
 	// from Policy.LocalRoots or flags by the caller); none means no local
 	// file access.
 	LocalRoots LocalRoots
+	// OwnFiles are the server's own files (policy, audit log, executable,
+	// keys): local file tools never read or write them, whatever the roots.
+	OwnFiles []OwnFile
 	// Audit receives one record per decision; nil discards them.
 	Audit *slog.Logger
 	// Secret signs confirmation tokens; empty means a random one, which is
@@ -156,6 +172,7 @@ type Guard struct {
 	mode     Mode
 	policy   Policy
 	roots    LocalRoots
+	own      ownFiles
 	toolsets map[string]bool
 	disabled map[string]bool
 	audit    *slog.Logger
@@ -183,7 +200,7 @@ func New(cfg Config) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf}
+	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, own: newOwnFiles(cfg.OwnFiles), toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf}
 	if g.audit == nil {
 		g.audit = slog.New(slog.DiscardHandler)
 	}
@@ -262,10 +279,17 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		// A tool declaring nonsense is a bug; refusing is the safe side.
 		return &Denied{Reason: fmt.Sprintf("tool %s declared an unknown action class %q", tool, a.Class)}
 	}
-	if a.Local != "" {
+	kind := a.ResourceKind()
+	if kind == "" {
+		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action on no resource (a bug: every action names its kind)", tool, a.Class)}
+	}
+	if kind == KindLocal {
 		// Local files are the server's machine, not JFrog: the roots decide,
 		// whatever the mode (a download writes locally in read-only mode).
-		if _, err := g.roots.Resolve(a.Local); err != nil {
+		// This is the early answer, by name; OpenLocal and LocalTarget
+		// decide again on what they really open.
+		real, err := g.roots.Resolve(a.Local)
+		if err != nil {
 			var d *Denied
 			var missing *fs.PathError
 			switch {
@@ -278,7 +302,7 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			}
 			return &Denied{Reason: err.Error()}
 		}
-		return nil
+		return g.own.checkOwn(a.Local, real)
 	}
 	if !g.mode.allows(a.Class) {
 		return &Denied{
@@ -286,18 +310,18 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			Hint:   "this server is not permitted to do that; get_platform_info shows the effective policy",
 		}
 	}
+	if kind != KindRepoPath {
+		return g.decideKind(tool, a)
+	}
 	if a.AQL != nil {
 		return g.scopeAQL(a.AQL)
 	}
 	if a.Repo == "" {
-		if a.Class == ClassRead || a.Class == ClassAdmin {
-			return nil // platform-wide reads; list results are filtered by CanRead
-		}
 		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action without a repository", tool, a.Class)}
 	}
-	repo, err := NormalizeRepo(a.Repo)
-	if err != nil {
-		return &Denied{Reason: err.Error(), Hint: "use a repository key exactly as list_repositories shows it"}
+	repo, d := g.checkRepoKey(a.Repo)
+	if d != nil {
+		return d
 	}
 	p, err := NormalizePath(a.Path)
 	if err != nil {
@@ -308,6 +332,9 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			Reason: fmt.Sprintf("%s %s is outside the policy", a.Class, joinRepoPath(repo, p)),
 			Hint:   fmt.Sprintf("%s is allowed on: %s; get_platform_info shows the whole policy", a.Class, rulesText(g.policy.rules(a.Class))),
 		}
+	}
+	if d := g.decideCache(a.Class, repo, p); d != nil {
+		return d
 	}
 	a.Repo, a.Path = repo, p
 	return nil
@@ -334,16 +361,15 @@ func (g *Guard) Gates() []Gate { return g.policy.Gates }
 // Limits returns the per-call limits of the policy.
 func (g *Guard) Limits() Limits { return g.policy.Limits }
 
-// ResolveLocal returns the real path of a local file inside the roots, for
-// the handler that then opens it.
-func (g *Guard) ResolveLocal(p string) (string, error) { return g.roots.Resolve(p) }
-
 // Effective is the compact, agent-readable view of what the guard allows.
 type Effective struct {
 	Mode          Mode              `json:"mode"`
 	Toolsets      []string          `json:"toolsets"`
 	AllowedClass  []Class           `json:"allowed_classes"`
 	Repositories  map[string]string `json:"repositories" jsonschema:"description=Action class -> repository globs (repo or repo/path-prefix) it is allowed on"`
+	Builds        map[string]string `json:"builds,omitempty" jsonschema:"description=Verb (read/publish/promote) -> build name globs it is allowed on ([project/]name; a name alone is the default project)"`
+	Bundles       map[string]string `json:"release_bundles,omitempty" jsonschema:"description=Verb (read/create/promote) -> release bundle name globs it is allowed on ([project/]name)"`
+	Environments  map[string]string `json:"environments,omitempty" jsonschema:"description=promote_to -> environment name globs promotions may target"`
 	ReleaseGates  []Gate            `json:"release_gates,omitempty"`
 	LocalRoots    []string          `json:"local_roots,omitempty"`
 	Limits        *Limits           `json:"limits,omitempty"`
@@ -367,6 +393,7 @@ func (g *Guard) Effective() Effective {
 			e.Repositories[string(c)] = rulesText(g.policy.rules(c))
 		}
 	}
+	g.effectiveNames(&e)
 	if g.policy.Limits != (Limits{}) {
 		l := g.policy.Limits
 		e.Limits = &l

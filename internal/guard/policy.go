@@ -25,6 +25,10 @@ type Policy struct {
 	Gates                        []Gate
 	LocalRoots                   []string
 	Limits                       Limits
+	// Builds and ReleaseBundles hold name rules per verb (Write is publish
+	// for builds, create for bundles); Environments.Promote is promote_to.
+	// A nil list is governed by the mode alone, like the repository rules.
+	Builds, ReleaseBundles, Environments NameRules
 }
 
 // Gate keeps artifacts with Xray findings at or above a severity out of
@@ -94,6 +98,26 @@ type profileFile struct {
 	ReleaseGates []gateFile  `yaml:"release_gates"`
 	LocalRoots   []string    `yaml:"local_roots"`
 	Limits       *limitsFile `yaml:"limits"`
+	// Builds, ReleaseBundles and Environments are name globs per verb.
+	Builds         *buildsFile  `yaml:"builds"`
+	ReleaseBundles *bundlesFile `yaml:"release_bundles"`
+	Environments   *envsFile    `yaml:"environments"`
+}
+
+type buildsFile struct {
+	Read    *yamlProjectNames `yaml:"read"`
+	Publish *yamlProjectNames `yaml:"publish"`
+	Promote *yamlProjectNames `yaml:"promote"`
+}
+
+type bundlesFile struct {
+	Read    *yamlProjectNames `yaml:"read"`
+	Create  *yamlProjectNames `yaml:"create"`
+	Promote *yamlProjectNames `yaml:"promote"`
+}
+
+type envsFile struct {
+	PromoteTo *yamlNames `yaml:"promote_to"`
 }
 
 type toolsFile struct {
@@ -157,6 +181,53 @@ func (r *yamlRules) UnmarshalYAML(n *yaml.Node) error {
 		*r = append(*r, rule)
 	}
 	return nil
+}
+
+// yamlProjectNames are "[project/]name" globs (builds, release bundles);
+// yamlNames are plain name globs (environments).
+type (
+	yamlProjectNames []NameRule
+	yamlNames        []NameRule
+)
+
+func (r *yamlProjectNames) UnmarshalYAML(n *yaml.Node) error {
+	rules, err := decodeNameRules(n, true)
+	*r = rules
+	return err
+}
+
+func (r *yamlNames) UnmarshalYAML(n *yaml.Node) error {
+	rules, err := decodeNameRules(n, false)
+	*r = rules
+	return err
+}
+
+// decodeNameRules reads a glob or a list of globs; an error names the line
+// and the section of the offending entry.
+func decodeNameRules(n *yaml.Node, withProject bool) ([]NameRule, error) {
+	field := "builds/release_bundles"
+	if !withProject {
+		field = "environments"
+	}
+	var items []string
+	if n.Kind == yaml.ScalarNode {
+		items = []string{n.Value}
+	} else if err := n.Decode(&items); err != nil {
+		return nil, lineErr(n, field, errors.New("want a list of name globs"))
+	}
+	rules := make([]NameRule, 0, len(items))
+	for i, s := range items {
+		rule, err := ParseNameRule(s, withProject)
+		if err != nil {
+			at := n
+			if n.Kind == yaml.SequenceNode && i < len(n.Content) {
+				at = n.Content[i]
+			}
+			return nil, lineErr(at, field, err)
+		}
+		rules = append(rules, rule)
+	}
+	return rules, nil
 }
 
 // Severities from least to most severe, as Xray spells them.
@@ -293,6 +364,19 @@ func apply(p *Policy, f profileFile) error {
 			}
 		}
 	}
+	if b := f.Builds; b != nil {
+		setNames(&p.Builds.Read, (*[]NameRule)(b.Read))
+		setNames(&p.Builds.Write, (*[]NameRule)(b.Publish))
+		setNames(&p.Builds.Promote, (*[]NameRule)(b.Promote))
+	}
+	if b := f.ReleaseBundles; b != nil {
+		setNames(&p.ReleaseBundles.Read, (*[]NameRule)(b.Read))
+		setNames(&p.ReleaseBundles.Write, (*[]NameRule)(b.Create))
+		setNames(&p.ReleaseBundles.Promote, (*[]NameRule)(b.Promote))
+	}
+	if e := f.Environments; e != nil {
+		setNames(&p.Environments.Promote, (*[]NameRule)(e.PromoteTo))
+	}
 	if f.ReleaseGates != nil {
 		p.Gates = nil
 		for _, g := range f.ReleaseGates {
@@ -332,6 +416,14 @@ func apply(p *Policy, f profileFile) error {
 	return nil
 }
 
+// setNames overlays a section's list when the file sets it; an explicit
+// empty list allows nothing, so it must stay non-nil.
+func setNames(to, from *[]NameRule) {
+	if from != nil {
+		*to = append([]NameRule{}, *from...)
+	}
+}
+
 // cleanYAMLError keeps yaml's "line N: ..." but drops its Go type names.
 func cleanYAMLError(err error) error {
 	msg := err.Error()
@@ -342,6 +434,9 @@ func cleanYAMLError(err error) error {
 	msg = strings.ReplaceAll(msg, " in type guard.limitsFile", "")
 	msg = strings.ReplaceAll(msg, " in type guard.toolsFile", "")
 	msg = strings.ReplaceAll(msg, " in type guard.gateFile", "")
+	for _, t := range []string{"buildsFile", "bundlesFile", "envsFile"} {
+		msg = strings.ReplaceAll(msg, " in type guard."+t, "")
+	}
 	return errors.New(strings.TrimSpace(msg))
 }
 

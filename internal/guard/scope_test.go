@@ -251,7 +251,7 @@ func TestCheckNormalisesAndScopesActions(t *testing.T) {
 		{Class: ClassWrite, Repo: "APP-STAGING-LOCAL", Path: "uploads//a.txt"},
 		{Class: ClassDelete, Repo: "app-staging-local", Path: "uploads/a.txt"},
 		{Class: ClassPromote, Repo: "app-prod-local", Path: "x"},
-		{Class: ClassRead},
+		PlatformAction(ClassRead),
 	}
 	for _, a := range allowed {
 		assert.NoError(t, check(g, a), "%v", a)
@@ -270,6 +270,7 @@ func TestCheckNormalisesAndScopesActions(t *testing.T) {
 		{Class: ClassWrite, Repo: "generic-local", Path: "x"},
 		{Class: ClassDelete, Repo: "app-staging-local", Path: "secret"},
 		{Class: ClassPromote, Repo: "app-staging-local"},
+		{Class: ClassRead},
 		{Class: ClassWrite},
 		{Class: ClassDelete},
 		{Class: "bogus", Repo: "generic-local"},

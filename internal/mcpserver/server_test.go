@@ -43,7 +43,7 @@ func TestHTTPTransports(t *testing.T) {
 	g, err := guard.New(guard.Config{Policy: guard.DefaultPolicy(guard.ModeReadOnly)})
 	require.NoError(t, err)
 	s, names := New(&tools.Deps{Client: c, Guard: g})
-	ts := httptest.NewServer(Handler(s))
+	ts := httptest.NewServer(Handler(s, HTTPOptions{}))
 	t.Cleanup(ts.Close)
 
 	t.Run("streamable http", func(t *testing.T) {
@@ -132,7 +132,7 @@ func TestServeHTTPShutsDownGracefully(t *testing.T) {
 	addrc := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- ServeHTTP(ctx, "127.0.0.1:0", Handler(s), slog.New(slog.DiscardHandler), func(a net.Addr) { addrc <- a })
+		done <- ServeHTTP(ctx, "127.0.0.1:0", Handler(s, HTTPOptions{}), slog.New(slog.DiscardHandler), ServeOptions{}, func(a net.Addr) { addrc <- a })
 	}()
 	addr := <-addrc
 
