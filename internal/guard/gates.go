@@ -62,12 +62,13 @@ type GateEvaluator interface {
 	EvaluateGate(ctx context.Context, req GateRequest) (*GateVerdict, error)
 }
 
-// gateFor returns the gate of a repository, if any: the strictest block_at
-// of every gate whose globs match, with all their ignored CVEs.
-func (g *Guard) gateFor(repo string) (*Gate, bool) {
+// gateFor returns the gate of a target, if any: the strictest block_at of
+// every gate that covers repo and path (both normalised), with all their
+// ignored CVEs.
+func (g *Guard) gateFor(repo, p string) (*Gate, bool) {
 	var out *Gate
 	for _, gt := range g.policy.Gates {
-		if !slices.ContainsFunc(gt.Repos, func(p string) bool { return globMatch(p, repo) }) {
+		if !slices.ContainsFunc(gt.Repos, func(r string) bool { return gateCovers(r, repo, p) }) {
 			continue
 		}
 		if out == nil {
@@ -84,6 +85,22 @@ func (g *Guard) gateFor(repo string) (*Gate, bool) {
 	return out, out != nil
 }
 
+// gateCovers reports whether a gate's "repo-glob[/path-prefix]" reaches
+// what a write to repo/p brings in: p inside the prefix, or a folder that
+// contains it (copying a folder above the prefix brings items into it). A
+// rule that does not parse covers everything: a gate never fails open.
+func gateCovers(rule, repo, p string) bool {
+	r, err := ParseRule(rule)
+	if err != nil {
+		return true
+	}
+	if !globMatch(r.Repo, repo) {
+		return false
+	}
+	return r.PathPrefix == "" || p == "" || p == r.PathPrefix ||
+		strings.HasPrefix(p, r.PathPrefix+"/") || strings.HasPrefix(r.PathPrefix, p+"/")
+}
+
 // checkGates evaluates the release gate of every write or promotion into a
 // gated repository. Nothing here fails open: no subject, no evaluator, an
 // evaluator error or an unfinished scan all refuse.
@@ -92,7 +109,7 @@ func (g *Guard) checkGates(ctx context.Context, call Call) *Denied {
 		if (a.Class != ClassWrite && a.Class != ClassPromote) || a.Repo == "" || a.Local != "" {
 			continue
 		}
-		gate, ok := g.gateFor(a.Repo)
+		gate, ok := g.gateFor(a.Repo, a.Path)
 		if !ok {
 			continue
 		}
