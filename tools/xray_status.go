@@ -30,15 +30,21 @@ func (in *ScanStatusIn) Validate() error {
 		}
 		return nil
 	}
-	p, err := itemPathOf(in.Path, "name a file")
-	if err != nil {
-		return err
-	}
-	if in.Repo == "" {
-		return Errorf(CodeInvalidArgument, "", "repo is required with path")
-	}
+	p, err := fileOf(in.Repo, in.Path)
 	in.Path = p
-	return nil
+	return err
+}
+
+// fileOf normalises the path of a file named by repo and path.
+func fileOf(repo, path string) (string, error) {
+	p, err := itemPathOf(path, "name a file, e.g. app/1.0/app-1.0.jar")
+	if err != nil {
+		return "", err
+	}
+	if repo == "" {
+		return "", Errorf(CodeInvalidArgument, "", "repo is required with path")
+	}
+	return p, nil
 }
 
 // ScanStatusResult is where Xray is with the scan.

@@ -32,15 +32,9 @@ func (in *VulnsIn) Validate() error {
 		in.SHA256 = strings.ToLower(in.SHA256)
 		return nil
 	}
-	p, err := itemPathOf(in.Path, "name a file, e.g. app/1.0/app-1.0.jar")
-	if err != nil {
-		return err
-	}
-	if in.Repo == "" {
-		return Errorf(CodeInvalidArgument, "", "repo is required with path")
-	}
+	p, err := fileOf(in.Repo, in.Path)
 	in.Path = p
-	return nil
+	return err
 }
 
 // Vuln is one Xray issue on one impacted component, compact. CVEs are
