@@ -96,7 +96,7 @@ func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn) (*CVEImpactResult,
 				if arts[i].Build == "" {
 					continue
 				}
-				if !d.Guard.CanReadBuild(arts[i].buildName, "") {
+				if !d.Guard.CanReadBuild("", arts[i].buildName) {
 					arts[i].Build = "" // a build the policy hides is not named
 					continue
 				}

@@ -146,8 +146,9 @@ func (g *Guard) checkGates(ctx context.Context, call Call) *Denied {
 }
 
 // CanReadBuild reports whether the policy lets the server read build name
-// (in project), for results that name builds they learned of from artifacts.
-func (g *Guard) CanReadBuild(name, project string) bool {
+// in project ("" the default project), for results that name builds they
+// learned of from artifacts.
+func (g *Guard) CanReadBuild(project, name string) bool {
 	a := BuildAction(BuildRead, name, project)
 	return g.mode.allows(ClassRead) && name != "" && g.decideKind("", &a) == nil
 }

@@ -117,7 +117,7 @@ func TestCanReadBuild(t *testing.T) {
 	p.Builds.Read = []NameRule{{Name: "billing-*"}}
 	g, err := New(Config{Policy: p})
 	require.NoError(t, err)
-	assert.True(t, g.CanReadBuild("billing-service", ""))
-	assert.False(t, g.CanReadBuild("secret", ""))
+	assert.True(t, g.CanReadBuild("", "billing-service"))
+	assert.False(t, g.CanReadBuild("", "secret"))
 	assert.False(t, g.CanReadBuild("", ""))
 }
