@@ -63,8 +63,8 @@ type summaryError struct {
 	Error      string `json:"error"`
 }
 
-// located is an item found by path or checksum, and how it was named.
-type located struct {
+// xrayLocated is an item found by path or checksum, and how it was named.
+type xrayLocated struct {
 	rp    *repo
 	it    *item
 	ident string // "default/<repo>/<path>" as Xray names it
@@ -91,7 +91,7 @@ func (e *Emulator) handleArtifactSummary(w http.ResponseWriter, r *http.Request,
 		Artifacts []summaryArtifact `json:"artifacts"`
 		Errors    []summaryError    `json:"errors,omitempty"`
 	}{Artifacts: []summaryArtifact{}}
-	var found []located
+	var found []xrayLocated
 	if len(req.Paths) > 0 {
 		for _, ps := range req.Paths {
 			if l, ok := e.locatePath(ps, p); ok {
@@ -123,25 +123,25 @@ func (e *Emulator) handleArtifactSummary(w http.ResponseWriter, r *http.Request,
 
 // locatePath resolves "<bin-mgr-id>/<repo>/<path>". The id is "default" or
 // this platform's Artifactory service id (jfrt@...).
-func (e *Emulator) locatePath(ps string, p *principal) (located, bool) {
+func (e *Emulator) locatePath(ps string, p *principal) (xrayLocated, bool) {
 	parts := strings.SplitN(strings.TrimPrefix(ps, "/"), "/", 3)
 	if len(parts) != 3 || (parts[0] != "default" && parts[0] != "jfrt@"+e.platformID) {
-		return located{}, false
+		return xrayLocated{}, false
 	}
 	rp := e.repos[strings.ToLower(parts[1])]
 	if rp == nil || !p.can(actRead, rp.key) {
-		return located{}, false
+		return xrayLocated{}, false
 	}
 	it := rp.items[strings.Trim(parts[2], "/")]
 	if it == nil || it.folder {
-		return located{}, false
+		return xrayLocated{}, false
 	}
-	return located{rp: rp, it: it, ident: parts[0] + "/" + rp.key + "/" + it.path}, true
+	return xrayLocated{rp: rp, it: it, ident: parts[0] + "/" + rp.key + "/" + it.path}, true
 }
 
 // locateChecksum finds the first readable file with that sha256 or sha1,
 // by repository key and path order so answers are stable.
-func (e *Emulator) locateChecksum(sum string, p *principal) (located, bool) {
+func (e *Emulator) locateChecksum(sum string, p *principal) (xrayLocated, bool) {
 	sum = strings.ToLower(sum)
 	keys := make([]string, 0, len(e.repos))
 	for k := range e.repos {
@@ -162,14 +162,14 @@ func (e *Emulator) locateChecksum(sum string, p *principal) (located, bool) {
 		if len(paths) > 0 {
 			sort.Strings(paths)
 			it := rp.items[paths[0]]
-			return located{rp: rp, it: it, ident: "default/" + rp.key + "/" + it.path}, true
+			return xrayLocated{rp: rp, it: it, ident: "default/" + rp.key + "/" + it.path}, true
 		}
 	}
-	return located{}, false
+	return xrayLocated{}, false
 }
 
 // summarize builds one artifact's summary. Must be called with both locks held.
-func (e *Emulator) summarize(l located, state string, v2 bool) summaryArtifact {
+func (e *Emulator) summarize(l xrayLocated, state string, v2 bool) summaryArtifact {
 	pkg := packageTypes[l.rp.packageType()]
 	a := summaryArtifact{
 		General:  summaryGeneral{ComponentID: l.it.name(), Name: l.it.name(), Path: l.ident, PkgType: pkg, SHA256: l.it.sums.SHA256},
