@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
@@ -18,8 +19,7 @@ type RunAQLIn struct {
 	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}}).include(\"repo\"\\,\"path\"\\,\"name\"\\,\"size\")"`
 	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows to return; a larger .limit() in the query is lowered to it"`
 
-	parsed   *aql.Query
-	original string // the query before the guard scoped it
+	parsed *aql.Query // the guard scopes a copy; the handler runs that
 }
 
 // Validate parses the query: a syntax error is the agent's to fix, with the
@@ -36,7 +36,7 @@ func (in *RunAQLIn) Validate() error {
 	if q.Domain != aql.DomainItems {
 		return Errorf(CodeInvalidArgument, "write items.find(...)", "only the items domain is supported, not %s", q.Domain)
 	}
-	in.parsed, in.original = q, q.String()
+	in.parsed = q
 	return nil
 }
 
@@ -79,11 +79,11 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 	},
 })
 
-func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, error) {
-	q := in.parsed
+func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn, dec *guard.Decision) (*AQLResult, error) {
+	q := dec.Query()
 	limit := int64(limitOr(in.Limit, 100))
 	out := &AQLResult{}
-	if q.String() != in.original {
+	if dec.Narrowed() {
 		out.Notes = append(out.Notes, "narrowed to the repositories the policy lets this server read")
 	}
 	if q.Offset != nil {
@@ -112,7 +112,7 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 		return nil, err
 	}
 	rows := make([]map[string]any, 0, min(len(res.Results), int(limit)))
-	dropped, consumed := 0, 0
+	consumed := 0
 	for i, raw := range res.Results {
 		if int64(i) >= limit {
 			break
@@ -122,22 +122,10 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn) (*AQLResult, erro
 		if err := json.Unmarshal(raw, &row); err != nil {
 			return nil, fmt.Errorf("decode AQL row: %w", err)
 		}
-		// Check every row again: AQL's $match may read '_' or '%' as
-		// wildcards, so a narrowed query can match more than a rule says.
-		repo, _ := row["repo"].(string)
-		path, _ := row["path"].(string)
-		name, _ := row["name"].(string)
-		if repo != "" && !d.Guard.CanReadItem(repo, path, name) {
-			dropped++
-			continue
-		}
 		if p, ok := row["properties"]; ok {
 			row["properties"] = propertyMap(p)
 		}
 		rows = append(rows, row)
-	}
-	if dropped > 0 {
-		out.Notes = append(out.Notes, fmt.Sprintf("%d rows outside the policy were removed", dropped))
 	}
 	out.Columns, out.Common, out.Items = tabulate(rows)
 	if out.Columns == nil {
@@ -177,3 +165,37 @@ func includesOtherDomain(include []string) bool {
 	}
 	return false
 }
+
+// filterItems removes the rows the decision hides. Every row is checked,
+// not only those of a narrowed query: AQL's $match may read '_' or '%' as
+// wildcards, so a narrowed query can match more than a rule says. Rows
+// the policy removed still count for paging (the next page starts after
+// them); the range counts the rows returned.
+func (r *AQLResult) filterItems(visible func(guard.Resource) bool) int {
+	field := func(row []any, name string) string {
+		if v, ok := r.Common[name]; ok {
+			s, _ := v.(string)
+			return s
+		}
+		if i := slices.Index(r.Columns, name); i >= 0 && i < len(row) {
+			s, _ := row[i].(string)
+			return s
+		}
+		return ""
+	}
+	kept := r.Items[:0:0]
+	for _, row := range r.Items {
+		if visible(guard.RowResource(field(row, "repo"), field(row, "path"), field(row, "name"))) {
+			kept = append(kept, row)
+		}
+	}
+	removed := len(r.Items) - len(kept)
+	if removed > 0 {
+		r.Items = kept
+		r.Range.EndPos -= int64(removed)
+		r.Range.Total -= int64(removed)
+	}
+	return removed
+}
+
+func (r *AQLResult) noteHidden(n int) { r.Notes = append(r.Notes, hiddenNote(n, "rows")) }

@@ -92,7 +92,7 @@ var getArtifactInfo = Define(Tool[ArtifactInfoIn, ArtifactInfo]{
 	},
 })
 
-func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn) (*ArtifactInfo, error) {
+func artifactInfo(ctx context.Context, d *Deps, in *ArtifactInfoIn, _ *guard.Decision) (*ArtifactInfo, error) {
 	// The properties are asked for alongside the item, not after it: the
 	// agent waits for one round trip instead of two.
 	type propsResult struct {

@@ -2,6 +2,7 @@ package tools_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,12 +52,17 @@ func TestGetArtifactInfo(t *testing.T) {
 	})
 
 	t.Run("unknown repository", func(t *testing.T) {
+		// The guard looks the key up before deciding; a key that names no
+		// repository is refused, and nothing but the lookup is sent.
+		t0 := time.Now()
 		e := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "no-such-repo", "path": "a.txt"}))
-		assert.Equal(t, tools.CodeNotFound, e.Code)
-		assert.Equal(t, "artifactory", e.Surface)
-		assert.Equal(t, 404, e.Status)
+		assert.Equal(t, tools.CodeGuardDenied, e.Code)
+		assert.Equal(t, "repository no-such-repo does not exist (or this server may not see it)", e.Message)
 		assert.Contains(t, e.Hint, "list_repositories")
 		assert.False(t, e.Retryable)
+		for _, r := range h.requestsSince(t0) {
+			assert.Equal(t, "GET /artifactory/api/repositories/no-such-repo", r.Method+" "+r.Path)
+		}
 	})
 
 	t.Run("missing repo argument", func(t *testing.T) {

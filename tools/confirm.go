@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 )
 
 // Plan says what a destructive call would change. The call is made only
@@ -108,14 +109,14 @@ func argsDigest(args map[string]any) string {
 // confirmOrPlan runs the second phase: it returns proceed=true when the call
 // may go ahead (a valid token, or a user who accepted), or a result to
 // return instead (the plan with a token, or an error).
-func (d *definition[In, Out]) confirmOrPlan(ctx context.Context, deps *Deps, in *In, args map[string]any) (proceed bool, res *mcp.CallToolResult, err error) {
+func (d *definition[In, Out]) confirmOrPlan(ctx context.Context, deps *Deps, in *In, args map[string]any, dec *guard.Decision) (proceed bool, res *mcp.CallToolResult, err error) {
 	t := d.t
 	caller, digest := CallerFrom(ctx), argsDigest(args)
 	if token, _ := args[confirmKey].(string); token != "" {
 		// The plan is made again: the token is good only for the state it
 		// was issued with, on every replica that shares the secret.
 		again := func() ([]string, error) {
-			plan, err := t.Confirm(ctx, deps, in)
+			plan, err := t.Confirm(ctx, deps, in, dec)
 			return plan.fingerprint(), err
 		}
 		if err := deps.Guard.RedeemConfirmation(token, caller, t.Name, digest, again); err != nil {
@@ -124,7 +125,7 @@ func (d *definition[In, Out]) confirmOrPlan(ctx context.Context, deps *Deps, in 
 		}
 		return true, nil, nil
 	}
-	plan, err := t.Confirm(ctx, deps, in)
+	plan, err := t.Confirm(ctx, deps, in, dec)
 	if err != nil {
 		r, ferr := d.fail(err)
 		return false, r, ferr

@@ -52,14 +52,16 @@ func (in *TransferIn) dryRun() bool { return in.DryRun == nil || *in.DryRun }
 // TransferResult reports what was (or would be) copied or moved.
 type TransferResult struct {
 	Pending
-	From                    string   `json:"from"`
-	To                      string   `json:"to"`
-	DryRun                  bool     `json:"dry_run"`
-	Done                    bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
-	Messages                []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
-	Replaces                []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
-	ReplacesCount           int      `json:"replaces_count,omitempty" jsonschema:"description=How many files this replaces with other content"`
-	VerifiedAfterLostAnswer bool     `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the change was then found made"`
+	From          string   `json:"from"`
+	To            string   `json:"to"`
+	DryRun        bool     `json:"dry_run"`
+	Done          bool     `json:"done" jsonschema:"description=True when the change was made (false for a dry run)"`
+	Messages      []string `json:"messages,omitempty" jsonschema:"description=Artifactory's messages"`
+	Replaces      []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
+	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many readable files this replaces with other content"`
+	// Files the policy hides are not counted: a count would tell what is there.
+	ReplacesHidden          bool `json:"replaces_hidden,omitempty" jsonschema:"description=Files the policy does not let this server read exist at the target and are replaced"`
+	VerifiedAfterLostAnswer bool `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the change was then found made"`
 
 	rep replaced
 }
@@ -80,8 +82,8 @@ func transferActions(in *TransferIn, move bool) []guard.Action {
 
 // transfer copies or moves, or dry-runs either. Replacing files at the
 // target takes overwrite: true; a dry run lists them.
-func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (*TransferResult, error) {
-	rep, err := replacedFiles(ctx, d, in)
+func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool, dec *guard.Decision) (*TransferResult, error) {
+	rep, err := replacedFiles(ctx, d, in, dec)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +91,9 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 		return nil, wouldReplace(rep)
 	}
 	src := client.ItemRef{Repo: in.FromRepo, Path: in.FromPath}
+	if on := dec.On(guard.ClassDelete, in.FromRepo, in.FromPath); move && on != "" {
+		src.Repo = on // through a virtual: from the member the guard decided on
+	}
 	dst := client.ItemRef{Repo: in.ToRepo, Path: in.ToPath}
 	op := d.Client.Artifactory.Copy
 	if move {
@@ -99,9 +104,13 @@ func transfer(ctx context.Context, d *Deps, in *TransferIn, move, dryRun bool) (
 		return nil, err
 	}
 	out := &TransferResult{From: in.FromRepo + "/" + in.FromPath, To: in.ToRepo + "/" + in.ToPath, DryRun: dryRun, Done: !dryRun,
-		Replaces: rep.list(), ReplacesCount: rep.count, rep: rep, VerifiedAfterLostAnswer: res.VerifiedAfterLostAnswer}
-	for _, m := range res.Messages {
-		out.Messages = append(out.Messages, m.Message)
+		Replaces: rep.list(), ReplacesCount: rep.count, ReplacesHidden: rep.hidden, rep: rep, VerifiedAfterLostAnswer: res.VerifiedAfterLostAnswer}
+	// Artifactory's messages name what it found at the target; they are
+	// passed on only where the call may read there.
+	if dec.Reveals(in.ToRepo, in.ToPath) {
+		for _, m := range res.Messages {
+			out.Messages = append(out.Messages, m.Message)
+		}
 	}
 	return out, nil
 }
@@ -130,11 +139,11 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		"overwrite: true and is two-phase (a plan and a confirm_token first).",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, false) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
-	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {
+	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*Plan, error) {
 		if in.dryRun() || !in.Overwrite {
 			return nil, nil // nothing is replaced without overwrite: transfer refuses
 		}
-		rep, err := replacedFiles(ctx, d, &in.TransferIn)
+		rep, err := replacedFiles(ctx, d, &in.TransferIn, dec)
 		if err != nil || !rep.any() {
 			return nil, err
 		}
@@ -143,8 +152,8 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		plan.state, err = transferState(ctx, d, &in.TransferIn)
 		return plan, err
 	},
-	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
-		return transfer(ctx, d, &in.TransferIn, false, in.dryRun())
+	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*TransferResult, error) {
+		return transfer(ctx, d, &in.TransferIn, false, in.dryRun(), dec)
 	},
 	Summary: func(in *TransferCallIn, out *TransferResult) string { return transferSummary("Copy", out) },
 })
@@ -160,12 +169,12 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		"Replacing files at the target that have other content also takes overwrite: true.",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, true) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
-	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn) (*Plan, error) {
+	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*Plan, error) {
 		if in.dryRun() {
 			return nil, nil
 		}
 		// The plan is Artifactory's own dry run of exactly this move.
-		dry, err := transfer(ctx, d, &in.TransferIn, true, true)
+		dry, err := transfer(ctx, d, &in.TransferIn, true, true, dec)
 		if err != nil {
 			return nil, err
 		}
@@ -180,8 +189,8 @@ var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 		plan.state, err = transferState(ctx, d, &in.TransferIn)
 		return plan, err
 	},
-	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn) (*TransferResult, error) {
-		return transfer(ctx, d, &in.TransferIn, true, in.dryRun())
+	Handle: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*TransferResult, error) {
+		return transfer(ctx, d, &in.TransferIn, true, in.dryRun(), dec)
 	},
 	Summary: func(in *TransferCallIn, out *TransferResult) string { return transferSummary("Move", out) },
 })
@@ -202,7 +211,11 @@ func transferState(ctx context.Context, d *Deps, in *TransferIn) ([]string, erro
 // content when overwrite was not given.
 func wouldReplace(r replaced) *Error {
 	e := Errorf(CodeConflict, "pass overwrite: true to replace them (two-phase; needs delete permission on the target), or choose another to_path", "%s", r.describe())
-	e.Details = map[string]any{"replaced": r.list(), "count": r.count}
+	details := map[string]any{"replaced": r.list(), "count": r.count}
+	if r.hidden {
+		details["hidden"] = true
+	}
+	e.Details = details
 	if r.unchecked != "" {
 		e.Details = map[string]any{"unchecked": true}
 	}

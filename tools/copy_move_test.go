@@ -178,7 +178,7 @@ func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
 		assert.Equal(t, "one", content("c/a/x.txt"))
 	})
 
-	t.Run("files the policy hides are counted, not named", func(t *testing.T) {
+	t.Run("files the policy hides are neither counted, named nor compared", func(t *testing.T) {
 		hidden := guard.DefaultPolicy(guard.ModeWrite)
 		hidden.Read = []guard.Rule{{Repo: "generic-local", PathPrefix: "a"}}
 		hh := newHarness(t, harnessOpts{rules: &hidden})
@@ -187,10 +187,15 @@ func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
 		}
 		e := failed(t, hh.call(t, "copy_artifacts", args("a/x.txt", "b/x.txt")))
 		assert.Equal(t, tools.CodeConflict, e.Code)
-		assert.Equal(t, "1 file(s) at the target have other content and would be replaced (1 of them outside what the policy lets this server read)", e.Message)
+		assert.Equal(t, "files exist at the target that the policy does not let this server read, and they would be replaced", e.Message)
 		dry := ok[tools.TransferResult](t, hh.call(t, "copy_artifacts", args("a/x.txt", "b/x.txt", "dry_run", true)))
 		assert.Empty(t, dry.Replaces)
-		assert.Equal(t, 1, dry.ReplacesCount)
+		assert.Zero(t, dry.ReplacesCount, "a count would tell what is there")
+		assert.True(t, dry.ReplacesHidden)
+		// The same content is not told apart from other content.
+		ok[tools.UploadResult](t, hh.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "b/same.txt", "content_text": "one"}))
+		e = failed(t, hh.call(t, "copy_artifacts", args("a/x.txt", "b/same.txt")))
+		assert.Equal(t, tools.CodeConflict, e.Code, "comparing checksums would be reading b/same.txt")
 	})
 
 	t.Run("a folder too large to compare counts as replacing", func(t *testing.T) {

@@ -42,8 +42,8 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "nothing at that path: check it with get_artifact_info"},
 	Confirm:    deletePlan,
-	Handle: func(ctx context.Context, d *Deps, in *DeleteIn) (*DeleteResult, error) {
-		if err := d.Client.Artifactory.DeleteItem(ctx, in.Repo, in.Path); err != nil {
+	Handle: func(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision) (*DeleteResult, error) {
+		if err := d.Client.Artifactory.DeleteItem(ctx, deleteRepo(in, dec), in.Path); err != nil {
 			return nil, err
 		}
 		return &DeleteResult{Repo: in.Repo, Path: in.Path, Deleted: true}, nil
@@ -53,25 +53,41 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	},
 })
 
-// deletePlan describes what a delete removes, from the storage API.
-func deletePlan(ctx context.Context, d *Deps, in *DeleteIn) (*Plan, error) {
-	item, err := d.Client.Artifactory.StorageItem(ctx, in.Repo, in.Path)
+// deletePlan describes what a delete removes, from the storage API, as far
+// as the decision lets the call reveal it.
+func deletePlan(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision) (*Plan, error) {
+	item, err := d.Client.Artifactory.StorageItem(ctx, deleteRepo(in, dec), in.Path)
 	if err != nil {
 		return nil, err
 	}
 	target := in.Repo + "/" + in.Path
 	var plan *Plan
-	if item.IsFolder() {
+	switch {
+	case !dec.Reveals(in.Repo, in.Path):
+		// Describing what is deleted would be reading it.
+		plan = &Plan{Summary: fmt.Sprintf("delete %s and, if it is a folder, everything under it (%s)", target, notReadable)}
+	case item.IsFolder():
 		plan = &Plan{Summary: fmt.Sprintf("delete folder %s and everything under it (%d direct entries)", target, len(item.Children))}
-	} else {
+	default:
 		sha := ""
 		if item.Checksums != nil {
 			sha = ", sha256 " + item.Checksums.SHA256
 		}
 		plan = &Plan{Summary: fmt.Sprintf("delete file %s (%s bytes%s)", target, item.Size, sha)}
 	}
-	// The token binds the items and their sha256: a replay after the
-	// delete, or a file replaced since the plan, no longer matches.
-	plan.state, err = treeState(ctx, d, in.Repo, in.Path, item)
+	// The token binds the items and their sha256 (keyed, so a write-only
+	// caller learns nothing from it): a replay after the delete, or a file
+	// replaced since the plan, no longer matches.
+	plan.state, err = treeState(ctx, d, deleteRepo(in, dec), in.Path, item)
 	return plan, err
+}
+
+// deleteRepo is where the delete is sent: through a virtual repository,
+// the member the guard decided on, so that an item another member gains
+// meanwhile is not the one removed. Results still name the key asked.
+func deleteRepo(in *DeleteIn, dec *guard.Decision) string {
+	if on := dec.On(guard.ClassDelete, in.Repo, in.Path); on != "" {
+		return on
+	}
+	return in.Repo
 }

@@ -68,7 +68,7 @@ var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 	},
 })
 
-func download(ctx context.Context, d *Deps, in *DownloadIn) (*DownloadResult, error) {
+func download(ctx context.Context, d *Deps, in *DownloadIn, _ *guard.Decision) (*DownloadResult, error) {
 	var target *guard.LocalTarget
 	if in.LocalPath != "" {
 		t, err := d.Guard.LocalTarget(in.LocalPath)

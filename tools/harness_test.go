@@ -12,6 +12,7 @@ import (
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 	"github.com/stretchr/testify/require"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -29,6 +30,8 @@ type harness struct {
 	mcp   *mcpclient.Client
 	names []string
 	logs  *syncBuffer
+	srv   *server.MCPServer
+	deps  *tools.Deps
 }
 
 type harnessOpts struct {
@@ -93,7 +96,8 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
 	require.NoError(t, err)
-	s, names := mcpserver.New(&tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget})
+	deps := &tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget}
+	s, names := mcpserver.New(deps)
 
 	var opts []mcpclient.ClientOption
 	if o.elicit != nil {
@@ -109,7 +113,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mc.Close() })
-	return &harness{emu: emu, mcp: mc, names: names, logs: logs}
+	return &harness{emu: emu, mcp: mc, names: names, logs: logs, srv: s, deps: deps}
 }
 
 // call invokes a tool and fails the test on a protocol error.
@@ -120,6 +124,13 @@ func (h *harness) call(t *testing.T, name string, args map[string]any) *mcp.Call
 	res, err := h.mcp.CallTool(ctx, mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: args}})
 	require.NoError(t, err, "protocol error calling %s", name)
 	return res
+}
+
+// callExtra registers a tool that only this test defines, then calls it.
+func (h *harness) callExtra(t *testing.T, def tools.Definition, name string, args map[string]any) *mcp.CallToolResult {
+	t.Helper()
+	require.Equal(t, []string{name}, tools.Register(h.srv, h.deps, []tools.Definition{def}))
+	return h.call(t, name, args)
 }
 
 // requestsSince returns the requests the emulator began after t0. Better

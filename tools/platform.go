@@ -66,7 +66,7 @@ var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
 
 // platformInfo asks the three surfaces at once: one slow or absent service
 // (Xray is optional) must not hold up the answer about the others.
-func platformInfo(ctx context.Context, d *Deps, _ *PlatformInfoIn) (*PlatformInfo, error) {
+func platformInfo(ctx context.Context, d *Deps, _ *PlatformInfoIn, _ *guard.Decision) (*PlatformInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	c := d.Client

@@ -34,7 +34,8 @@ type PropertiesResult struct {
 	Repo       string              `json:"repo"`
 	Path       string              `json:"path"`
 	Recursive  bool                `json:"recursive"`
-	Properties map[string][]string `json:"properties" jsonschema:"description=All properties of the item after the change"`
+	Properties map[string][]string `json:"properties,omitempty" jsonschema:"description=All properties of the item after the change (absent where the policy does not let this server read the item)"`
+	Note       string              `json:"note,omitempty"`
 }
 
 var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
@@ -48,11 +49,11 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "no such item: check it with get_artifact_info"},
-	Handle: func(ctx context.Context, d *Deps, in *PropertiesIn) (*PropertiesResult, error) {
+	Handle: func(ctx context.Context, d *Deps, in *PropertiesIn, dec *guard.Decision) (*PropertiesResult, error) {
 		if err := d.Client.Artifactory.SetProperties(ctx, in.Repo, in.Path, in.Properties.plain(), in.Recursive); err != nil {
 			return nil, err
 		}
-		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive)
+		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive, dec)
 	},
 	Summary: func(in *PropertiesIn, out *PropertiesResult) string {
 		return fmt.Sprintf("set %d properties on %s/%s", len(in.Properties), out.Repo, out.Path)
@@ -85,11 +86,11 @@ var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "no such item: check it with get_artifact_info"},
-	Handle: func(ctx context.Context, d *Deps, in *DeletePropertiesIn) (*PropertiesResult, error) {
+	Handle: func(ctx context.Context, d *Deps, in *DeletePropertiesIn, dec *guard.Decision) (*PropertiesResult, error) {
 		if err := d.Client.Artifactory.DeleteProperties(ctx, in.Repo, in.Path, in.Keys, in.Recursive); err != nil {
 			return nil, err
 		}
-		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive)
+		return readBackProperties(ctx, d, in.Repo, in.Path, in.Recursive, dec)
 	},
 	Summary: func(in *DeletePropertiesIn, out *PropertiesResult) string {
 		return fmt.Sprintf("removed %s from %s/%s", strings.Join(in.Keys, ", "), out.Repo, out.Path)
@@ -97,8 +98,14 @@ var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]
 })
 
 // readBackProperties shows the result of a change as JFrog now has it, so
-// the agent sees exactly what was stored.
-func readBackProperties(ctx context.Context, d *Deps, repo, path string, recursive bool) (*PropertiesResult, error) {
+// the agent sees exactly what was stored. The item's other properties are
+// existing metadata: where the call may not read the item they are not
+// fetched, and the result says so.
+func readBackProperties(ctx context.Context, d *Deps, repo, path string, recursive bool, dec *guard.Decision) (*PropertiesResult, error) {
+	if !dec.Reveals(repo, path) {
+		return &PropertiesResult{Repo: repo, Path: path, Recursive: recursive,
+			Note: "done; the item's properties are not shown because the policy does not let this server read it"}, nil
+	}
 	props, err := d.Client.Artifactory.ItemProperties(ctx, repo, path)
 	if err != nil {
 		return nil, err

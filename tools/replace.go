@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 )
 
 // replacedFiles lists the files at the target that a copy or move would
@@ -17,10 +18,12 @@ import (
 // follows JFrog's file-system rules: a target that does not exist is a new
 // name (nothing replaced); an existing folder receives the source inside it.
 // Files with the same sha256 on both sides are not counted: nothing changes.
-// Files the policy does not let the agent read are counted but not named.
+// Comparing is reading, so files the decision does not let the call reveal
+// are neither named, counted nor compared: that some exist at the target
+// is all it says, and they count as replaced whatever their content.
 // The answer is kept on in: a call that plans and then, on an accepted
 // elicitation or when nothing needs confirming, executes asks JFrog once.
-func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) (replaced, error) {
+func replacedFiles(ctx context.Context, d *Deps, in *TransferIn, dec *guard.Decision) (replaced, error) {
 	if in.checked != nil {
 		return *in.checked, nil
 	}
@@ -33,28 +36,31 @@ func replacedFiles(ctx context.Context, d *Deps, in *TransferIn) (replaced, erro
 	case err != nil:
 		return r, err
 	}
-	r.count = len(files)
 	for _, f := range files {
-		dir, name := path.Split(f)
-		if d.Guard.CanReadItem(in.ToRepo, strings.TrimSuffix(dir, "/"), name) {
-			r.named = append(r.named, in.ToRepo+"/"+f)
+		switch {
+		case !dec.Reveals(in.ToRepo, f.path):
+			r.hidden = true
+		case f.differs:
+			r.count++
+			r.named = append(r.named, in.ToRepo+"/"+f.path)
 		}
 	}
 	in.checked = &r
 	return r, nil
 }
 
-// replaced is what a copy or move would replace: count files, of which the
-// readable ones are named; or, for trees too large to compare, why it is
-// unknown.
+// replaced is what a copy or move would replace: count readable files,
+// all named; whether files the policy hides exist there too; or, for trees
+// too large to compare, why it is unknown.
 type replaced struct {
 	count     int
 	named     []string
+	hidden    bool
 	unchecked string
 }
 
 // any reports that files may be replaced: some were found, or it is unknown.
-func (r replaced) any() bool { return r.count > 0 || r.unchecked != "" }
+func (r replaced) any() bool { return r.count > 0 || r.hidden || r.unchecked != "" }
 
 // describe is "N file(s) …: a, b, c" for messages, naming up to ten.
 func (r replaced) describe() string {
@@ -62,17 +68,19 @@ func (r replaced) describe() string {
 	if r.unchecked != "" {
 		return "files at the target may be replaced: " + r.unchecked
 	}
-	s := fmt.Sprintf("%d file(s) at the target have other content and would be replaced", r.count)
-	if len(r.named) > 0 {
+	var parts []string
+	if r.count > 0 {
+		s := fmt.Sprintf("%d file(s) at the target have other content and would be replaced", r.count)
 		s += ": " + strings.Join(r.named[:min(show, len(r.named))], ", ")
 		if len(r.named) > show {
 			s += ", …"
 		}
+		parts = append(parts, s)
 	}
-	if hidden := r.count - len(r.named); hidden > 0 {
-		s += fmt.Sprintf(" (%d of them outside what the policy lets this server read)", hidden)
+	if r.hidden {
+		parts = append(parts, "files exist at the target that the policy does not let this server read, and they would be replaced")
 	}
-	return s
+	return strings.Join(parts, "; ")
 }
 
 // list caps the named files for a result, a plan or error details; the
@@ -81,8 +89,16 @@ func (r replaced) list() []string {
 	return r.named[:min(100, len(r.named))]
 }
 
-// replacedPaths does the work of replacedFiles: target paths, unfiltered.
-func replacedPaths(ctx context.Context, d *Deps, in *TransferIn) ([]string, error) {
+// targetFile is a file that exists at the target under a path the source
+// also has; differs is false when both have the same sha256.
+type targetFile struct {
+	path    string
+	differs bool
+}
+
+// replacedPaths does the work of replacedFiles: the target files a copy
+// lands on, unfiltered.
+func replacedPaths(ctx context.Context, d *Deps, in *TransferIn) ([]targetFile, error) {
 	art := d.Client.Artifactory
 	src, err := art.StorageItem(ctx, in.FromRepo, in.FromPath)
 	if err != nil {
@@ -99,10 +115,8 @@ func replacedPaths(ctx context.Context, d *Deps, in *TransferIn) ([]string, erro
 	}
 	switch {
 	case !src.IsFolder() && !dst.IsFolder():
-		if sha256Of(src.Checksums) == "" || sha256Of(src.Checksums) != sha256Of(dst.Checksums) {
-			return []string{dstPath}, nil
-		}
-		return nil, nil
+		differs := sha256Of(src.Checksums) == "" || sha256Of(src.Checksums) != sha256Of(dst.Checksums)
+		return []targetFile{{dstPath, differs}}, nil
 	case src.IsFolder() && dst.IsFolder():
 		return replacedInTree(ctx, art, in.FromRepo, in.FromPath, in.ToRepo, dstPath)
 	}
@@ -125,7 +139,7 @@ var maxComparedFiles = 20000
 var errTooManyToCompare = errors.New("a folder holds too many files to compare")
 
 // replacedInTree compares two folders' files by relative path and sha256.
-func replacedInTree(ctx context.Context, art *client.Artifactory, srcRepo, srcPath, dstRepo, dstPath string) ([]string, error) {
+func replacedInTree(ctx context.Context, art *client.Artifactory, srcRepo, srcPath, dstRepo, dstPath string) ([]targetFile, error) {
 	deep := client.FileListOptions{Deep: true, MaxFiles: maxComparedFiles}
 	src, err := art.FileList(ctx, srcRepo, srcPath, deep)
 	if err != nil {
@@ -145,13 +159,13 @@ func replacedInTree(ctx context.Context, art *client.Artifactory, srcRepo, srcPa
 			existing[f.URI] = f.SHA2
 		}
 	}
-	var out []string
+	var out []targetFile
 	for _, f := range src.Files {
-		if sum, ok := existing[f.URI]; ok && !f.Folder && (sum == "" || sum != f.SHA2) {
-			out = append(out, dstPath+f.URI)
+		if sum, ok := existing[f.URI]; ok && !f.Folder {
+			out = append(out, targetFile{dstPath + f.URI, sum == "" || sum != f.SHA2})
 		}
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
 	return out, nil
 }
 

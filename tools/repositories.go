@@ -26,6 +26,9 @@ type RepositoryItem struct {
 	Description string `json:"description,omitempty"`
 }
 
+// Resource is the repository's key: listing it shows only that it exists.
+func (r RepositoryItem) Resource() guard.Resource { return guard.Resource{Repo: r.Key, KeyOnly: true} }
+
 // RepositoryList is the result of list_repositories.
 type RepositoryList struct {
 	List[RepositoryItem]
@@ -38,25 +41,20 @@ var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 	Class:       guard.ClassRead,
 	Hints:       ReadHints,
 	Description: "List Artifactory repositories (key, class, package type), optionally filtered by class, package type or project. Use it to find valid repository keys.",
-	// The listing itself; rows the policy does not let the server read are
-	// left out below.
+	// The listing itself; the wrapper leaves out the rows the policy does
+	// not let the server read.
 	Actions: func(*ListRepositoriesIn) []guard.Action {
 		return []guard.Action{guard.RepositoryConfigAction(guard.ClassRead, "")}
 	},
-	Handle: func(ctx context.Context, d *Deps, in *ListRepositoriesIn) (*RepositoryList, error) {
+	Handle: func(ctx context.Context, d *Deps, in *ListRepositoriesIn, dec *guard.Decision) (*RepositoryList, error) {
 		repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{
 			Type: in.Type, PackageType: in.PackageType, Project: in.Project,
 		})
 		if err != nil {
 			return nil, err
 		}
-		// Repositories the policy does not let this server read are not
-		// shown: an agent should not plan around what it cannot touch.
 		items := make([]RepositoryItem, 0, len(repos))
 		for _, r := range repos {
-			if !d.Guard.CanRead(r.Key) {
-				continue
-			}
 			items = append(items, RepositoryItem{
 				Key:         r.Key,
 				Type:        strings.ToLower(r.Type),
@@ -64,7 +62,9 @@ var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 				Description: r.Description,
 			})
 		}
-		return &RepositoryList{Paginate(items, in.Offset, limitOr(in.Limit, 200))}, nil
+		// Repositories the policy does not let this server read are not
+		// shown: an agent should not plan around what it cannot touch.
+		return &RepositoryList{Paginate(visibleOnly(items, dec), in.Offset, limitOr(in.Limit, 200))}, nil
 	},
 	Summary: func(in *ListRepositoriesIn, out *RepositoryList) string {
 		return fmt.Sprintf("%d of %d repositories", len(out.Items), *out.Total)

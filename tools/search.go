@@ -29,7 +29,7 @@ type SearchArtifactsIn struct {
 	Offset            int               `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
 	IncludeProperties bool              `json:"include_properties,omitempty" jsonschema:"description=Also return each item's properties"`
 
-	query *aql.Query // built by Validate, narrowed by the guard
+	query *aql.Query // built by Validate; the guard scopes a copy
 }
 
 // Validate checks what the schema cannot: checksum length and date syntax.
@@ -87,6 +87,11 @@ type ArtifactItem struct {
 	Properties map[string][]string `json:"properties,omitempty"`
 }
 
+// Resource is the item the hit shows.
+func (a ArtifactItem) Resource() guard.Resource {
+	return guard.Resource{Repo: a.Repo, Path: strings.TrimPrefix(a.Path+"/"+a.Name, "/")}
+}
+
 // SearchResult is the result of search_artifacts. It shows the AQL it ran,
 // so an agent learns the query language as it goes.
 type SearchResult struct {
@@ -122,9 +127,9 @@ var searchArtifacts = Define(Tool[SearchArtifactsIn, SearchResult]{
 	},
 })
 
-func searchHandler(ctx context.Context, d *Deps, in *SearchArtifactsIn) (*SearchResult, error) {
+func searchHandler(ctx context.Context, d *Deps, in *SearchArtifactsIn, dec *guard.Decision) (*SearchResult, error) {
 	limit := limitOr(in.Limit, 50)
-	q := in.query
+	q := dec.Query()
 	res, err := d.Client.Artifactory.AQL(ctx, q.String())
 	if err != nil {
 		return nil, err
@@ -134,9 +139,6 @@ func searchHandler(ctx context.Context, d *Deps, in *SearchArtifactsIn) (*Search
 		var it aqlItem
 		if err := json.Unmarshal(raw, &it); err != nil {
 			return nil, fmt.Errorf("decode AQL item: %w", err)
-		}
-		if !d.Guard.CanReadItem(it.Repo, it.Path, it.Name) {
-			continue
 		}
 		items = append(items, it.artifact())
 	}
@@ -149,6 +151,9 @@ func searchHandler(ctx context.Context, d *Deps, in *SearchArtifactsIn) (*Search
 		next := in.Offset + limit
 		out.HasMore, out.NextOffset = true, &next
 	}
+	// The properties query names each item, so it asks only about those
+	// the agent may see.
+	out.Items = visibleOnly(out.Items, dec)
 	if in.IncludeProperties && len(out.Items) > 0 {
 		if err := attachProperties(ctx, d, out.Items); err != nil {
 			return nil, err

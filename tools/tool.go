@@ -52,13 +52,18 @@ type Tool[In, Out any] struct {
 	Actions func(in *In) []guard.Action
 	// ErrorHints say what to do next for upstream errors this tool expects.
 	ErrorHints ErrorHints
-	Handle     func(ctx context.Context, d *Deps, in *In) (*Out, error)
+	// Handle does the work the guard allowed. dec is that decision: the
+	// scoped query (dec.Query) and what results may describe
+	// (dec.Reveals). The wrapper removes from Out every item the decision
+	// hides (see Resourced), so a handler never filters for the policy.
+	Handle func(ctx context.Context, d *Deps, in *In, dec *guard.Decision) (*Out, error)
 	// Summary is the one line an agent reads first; the JSON follows it.
 	Summary func(in *In, out *Out) string
 	// Confirm makes a tool two-phase: it describes what this call would
 	// change irreversibly, or returns nil when the call needs no
 	// confirmation. Out must embed Pending and In must have confirm_token.
-	Confirm func(ctx context.Context, d *Deps, in *In) (*Plan, error)
+	// A plan describes existing items only where dec.Reveals allows.
+	Confirm func(ctx context.Context, d *Deps, in *In, dec *guard.Decision) (*Plan, error)
 }
 
 // Validator is implemented by inputs with rules the schema cannot express
@@ -185,21 +190,24 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 	}
 	actions := t.Actions(in)
 	args, _ := req.Params.Arguments.(map[string]any)
-	if err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args, Gates: deps.gateEvaluator()}); err != nil {
+	dec, err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args,
+		Repos: deps.repos(), Gates: deps.gateEvaluator()})
+	if err != nil {
 		return d.fail(err)
 	}
 	if t.Confirm != nil {
-		proceed, res, err := d.confirmOrPlan(ctx, deps, in, args)
+		proceed, res, err := d.confirmOrPlan(ctx, deps, in, args, dec)
 		if !proceed {
 			return res, err
 		}
 	}
 	pctx := withProgress(ctx, req)
-	out, err := t.Handle(pctx, deps, in)
+	out, err := t.Handle(pctx, deps, in, dec)
 	progressFrom(pctx).settle()
 	if err != nil {
 		return d.fail(err)
 	}
+	applyDecision(out, dec)
 	body, err := fitBudget(out, deps.budget())
 	if err != nil {
 		return d.fail(err)

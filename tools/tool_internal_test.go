@@ -34,7 +34,9 @@ func validTool() Tool[pingIn, pingOut] {
 		Name: "ping_repo", Title: "Ping", Description: "Ping.", Toolset: "platform",
 		Class: guard.ClassRead, Hints: ReadHints,
 		Actions: func(in *pingIn) []guard.Action { return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo}} },
-		Handle:  func(context.Context, *Deps, *pingIn) (*pingOut, error) { return &pingOut{OK: true}, nil },
+		Handle: func(context.Context, *Deps, *pingIn, *guard.Decision) (*pingOut, error) {
+			return &pingOut{OK: true}, nil
+		},
 	}
 }
 
@@ -66,7 +68,7 @@ func TestDefineRefusesNonObjectSchemas(t *testing.T) {
 		Define(Tool[string, pingOut]{
 			Name: "bad_input", Title: "x", Description: "x", Toolset: "platform", Class: guard.ClassRead, Hints: ReadHints,
 			Actions: func(*string) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
-			Handle:  func(context.Context, *Deps, *string) (*pingOut, error) { return nil, nil },
+			Handle:  func(context.Context, *Deps, *string, *guard.Decision) (*pingOut, error) { return nil, nil },
 		})
 	})
 }

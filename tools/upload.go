@@ -205,7 +205,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
+func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*UploadResult, error) {
 	src := source{content: in.content, size: int64(len(in.content))}
 	if in.LocalPath != "" {
 		testHook("upload:open")
@@ -254,6 +254,15 @@ func upload(ctx context.Context, d *Deps, in *UploadIn) (*UploadResult, error) {
 		return nil, err
 	case existing.Folder: // JFrog refuses a file over a folder, overwrite or not
 		return nil, folderInTheWay(in)
+	case !dec.Reveals(in.Repo, in.Path):
+		// Comparing checksums is reading: "unchanged" would confirm a
+		// guessed content, a conflict would show the existing sha256. The
+		// caller learns only that a file is there; with overwrite the
+		// content is deployed whatever it was.
+		if !in.Overwrite {
+			return nil, Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another path",
+				"a file exists at %s/%s and the policy does not let this server read it", in.Repo, in.Path)
+		}
 	case existing.Checksums.SHA256 == sums.SHA256:
 		// The content is there already. Deploying it again replaces the item:
 		// the emulator drops the properties it had (a QA flag, a promotion
@@ -370,8 +379,10 @@ func folderInTheWay(in *UploadIn) *Error {
 }
 
 // overwritePlan asks for confirmation only when an overwrite would really
-// replace different content.
-func overwritePlan(ctx context.Context, d *Deps, in *UploadIn) (*Plan, error) {
+// replace different content. Where the call may not read the existing file
+// it always asks, and describes nothing of that file: whether a plan is
+// needed would otherwise tell whether a guessed content is there.
+func overwritePlan(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*Plan, error) {
 	if !in.Overwrite {
 		return nil, nil
 	}
@@ -382,8 +393,14 @@ func overwritePlan(ctx context.Context, d *Deps, in *UploadIn) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if existing.Folder || (in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256) {
-		return nil, nil // nothing to confirm: upload refuses the folder, or changes nothing
+	if existing.Folder {
+		return nil, nil // nothing to confirm: upload refuses the folder
+	}
+	if !dec.Reveals(in.Repo, in.Path) {
+		return &Plan{Summary: fmt.Sprintf("replace the file that exists at %s/%s with the new content (%s)", in.Repo, in.Path, notReadable)}, nil
+	}
+	if in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256 {
+		return nil, nil // nothing to confirm: the upload changes nothing
 	}
 	plan := &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}
 	// The token binds the existing file (sha256 and times): a replay after

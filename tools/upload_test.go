@@ -159,7 +159,8 @@ func TestUploadArtifact(t *testing.T) {
 
 	t.Run("no such repository", func(t *testing.T) {
 		e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "nope-local", "path": "a.txt", "content_text": "x"}))
-		assert.Contains(t, []tools.Code{tools.CodeNotFound, tools.CodeInvalidArgument}, e.Code)
+		assert.Equal(t, tools.CodeGuardDenied, e.Code, "an unknown key is refused, never allowed")
+		assert.Contains(t, e.Message, "nope-local does not exist")
 	})
 
 	t.Run("a corrupted checksum in JFrog's answer is reported, not trusted", func(t *testing.T) {

@@ -55,7 +55,7 @@ var scanBuild = Define(Tool[ScanBuildIn, ScanBuildResult]{
 // scanBuildHandle asks Xray first and triggers only when Xray has no scan of
 // the build (or rescan is asked while none runs). The in-flight state is
 // Xray's own 202, so two calls on two server instances also start one scan.
-func scanBuildHandle(ctx context.Context, d *Deps, in *ScanBuildIn) (*ScanBuildResult, error) {
+func scanBuildHandle(ctx context.Context, d *Deps, in *ScanBuildIn, _ *guard.Decision) (*ScanBuildResult, error) {
 	ref := client.BuildRef{Name: in.BuildName, Number: in.BuildNumber, Project: in.Project}
 	out := &ScanBuildResult{Build: in.BuildName + "/" + in.BuildNumber, State: stateScanning}
 	p, err := d.Client.Xray.NewBuildScanPoller(ctx, ref, true)

@@ -87,7 +87,7 @@ var checkReleaseGate = Define(Tool[ReleaseGateIn, ReleaseGateResult]{
 	},
 })
 
-func releaseGate(ctx context.Context, d *Deps, in *ReleaseGateIn) (*ReleaseGateResult, error) {
+func releaseGate(ctx context.Context, d *Deps, in *ReleaseGateIn, _ *guard.Decision) (*ReleaseGateResult, error) {
 	var subjects []guard.GateSubject
 	for _, a := range in.refs {
 		subjects = append(subjects, guard.GateSubject{Repo: a.Repo, Path: a.Path})

@@ -72,7 +72,7 @@ var findCVEImpact = Define(Tool[CVEImpactIn, CVEImpactResult]{
 	},
 })
 
-func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn) (*CVEImpactResult, error) {
+func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn, _ *guard.Decision) (*CVEImpactResult, error) {
 	cve := strings.ToUpper(in.CVE)
 	if !cvePattern.MatchString(cve) {
 		return nil, Errorf(CodeInvalidArgument, "", "%q is not a CVE id (CVE-YYYY-NNNN)", in.CVE)
@@ -163,10 +163,11 @@ func impactCriteria(pkgType, name, version string) *aql.Criteria {
 func artifactsOf(ctx context.Context, d *Deps, pkgType, name, version string) ([]ImpactArtifact, error) {
 	q := &aql.Query{Domain: aql.DomainItems, Criteria: aql.Object(impactCriteria(pkgType, name, version), aql.Eq("type", "file")),
 		Include: []string{"repo", "path", "name", "property"}}
-	if err := guardReads(ctx, d, "find_cve_impact", guard.Action{Class: guard.ClassRead, AQL: q}); err != nil {
+	dec, err := guardReads(ctx, d, "find_cve_impact", guard.Action{Class: guard.ClassRead, AQL: q})
+	if err != nil {
 		return nil, err
 	}
-	res, err := d.Client.Artifactory.AQL(ctx, q.String())
+	res, err := d.Client.Artifactory.AQL(ctx, dec.Query().String())
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +178,9 @@ func artifactsOf(ctx context.Context, d *Deps, pkgType, name, version string) ([
 			return nil, fmt.Errorf("decode AQL item: %w", err)
 		}
 		a := it.artifact()
+		if !dec.Visible(guard.Resource{Repo: a.Repo, Path: strings.TrimPrefix(a.Path+"/"+a.Name, "/")}) {
+			continue // a row the narrowed query should not have returned
+		}
 		ia := ImpactArtifact{Repo: a.Repo, Path: strings.TrimPrefix(a.Path+"/"+a.Name, "/")}
 		var bn, bnum string
 		for _, p := range it.Properties {

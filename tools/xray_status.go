@@ -75,7 +75,7 @@ var getScanStatus = Define(Tool[ScanStatusIn, ScanStatusResult]{
 	Summary:    func(in *ScanStatusIn, out *ScanStatusResult) string { return out.Subject + ": " + out.State },
 })
 
-func scanStatus(ctx context.Context, d *Deps, in *ScanStatusIn) (*ScanStatusResult, error) {
+func scanStatus(ctx context.Context, d *Deps, in *ScanStatusIn, _ *guard.Decision) (*ScanStatusResult, error) {
 	out := &ScanStatusResult{Subject: in.Repo + "/" + in.Path}
 	check := func(ctx context.Context) (string, error) {
 		s, err := scanOfArtifact(ctx, d, in.Repo, in.Path)

@@ -81,7 +81,7 @@ var getArtifactVulnerabilities = Define(Tool[VulnsIn, VulnsResult]{
 	},
 })
 
-func artifactVulnerabilities(ctx context.Context, d *Deps, in *VulnsIn) (*VulnsResult, error) {
+func artifactVulnerabilities(ctx context.Context, d *Deps, in *VulnsIn, _ *guard.Decision) (*VulnsResult, error) {
 	out := &VulnsResult{Repo: in.Repo, Path: in.Path, List: List[Vuln]{Items: []Vuln{}}}
 	if in.SHA256 != "" {
 		s, err := d.Client.Xray.ArtifactSummary(ctx, nil, []string{in.SHA256})
@@ -94,7 +94,7 @@ func artifactVulnerabilities(ctx context.Context, d *Deps, in *VulnsIn) (*VulnsR
 		}
 		out.Repo, out.Path = stripBinMgr(s.Artifacts[0].General.Path)
 		// Where the content lives is itself something the policy may hide.
-		if err := guardReads(ctx, d, "get_artifact_vulnerabilities", guard.Action{Class: guard.ClassRead, Repo: out.Repo, Path: out.Path}); err != nil {
+		if _, err := guardReads(ctx, d, "get_artifact_vulnerabilities", guard.Action{Class: guard.ClassRead, Repo: out.Repo, Path: out.Path}); err != nil {
 			return nil, err
 		}
 	}
@@ -173,8 +173,8 @@ func sortBySeverity(vs []Vuln) {
 }
 
 // guardReads asks the guard about reads a handler learns of only from an
-// upstream answer (where a checksum lives, what AQL to run); it may narrow
-// AQL in place. The tool never decides itself.
-func guardReads(ctx context.Context, d *Deps, tool string, as ...guard.Action) error {
-	return d.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: tool, Toolset: "xray", Class: guard.ClassRead, Actions: as})
+// upstream answer (where a checksum lives, what AQL to run); the decision
+// holds the scoped query. The tool never decides itself.
+func guardReads(ctx context.Context, d *Deps, tool string, as ...guard.Action) (*guard.Decision, error) {
+	return d.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: tool, Toolset: "xray", Class: guard.ClassRead, Actions: as, Repos: d.repos()})
 }

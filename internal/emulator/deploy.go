@@ -79,7 +79,9 @@ func (e *Emulator) deployTarget(key string) (*repo, int, string) {
 		d := rp.str("defaultDeploymentRepo")
 		target := e.repos[strings.ToLower(d)]
 		if d == "" || target == nil {
-			return nil, http.StatusBadRequest, fmt.Sprintf("Virtual repository '%s' has no default deployment repository", rp.key)
+			// A virtual repository without a deployment target does not
+			// accept PUT at all: 405, as for any path that takes no deploy. [G]
+			return nil, http.StatusMethodNotAllowed, fmt.Sprintf("Virtual repository '%s' has no default deployment repository", rp.key)
 		}
 		return target, 0, ""
 	}

@@ -9,19 +9,25 @@ import (
 // scopeAQL keeps a query inside the readable repositories. A query whose
 // every branch is bound to repositories the policy reads whole goes through
 // untouched. Anything else — $or with an unbound branch, repo $ne, $match
-// patterns, property tricks — is narrowed: the whole original criteria
-// become one operand of {"$and":[original, readable]}, so nothing inside
-// them can widen the result. Only the items domain is allowed.
-func (g *Guard) scopeAQL(q *aql.Query) *Denied {
-	if q.Domain != aql.DomainItems {
-		return &Denied{Reason: "only items queries are allowed, not " + q.Domain, Hint: "write items.find(...)"}
+// patterns, property tricks, a virtual or remote key — is narrowed: the
+// whole original criteria become one operand of {"$and":[original,
+// readable]}, so nothing inside them can widen the result. Only the items
+// domain is allowed. The declared query is never changed: the decision gets
+// a copy.
+func (g *Guard) scopeAQL(rv *resolver, declared *aql.Query, dec *Decision) *Denied {
+	if declared.Domain != aql.DomainItems {
+		return &Denied{Reason: "only items queries are allowed, not " + declared.Domain, Hint: "write items.find(...)"}
 	}
-	if g.readsEverything() {
+	q, err := aql.Parse(declared.String())
+	if err != nil {
+		return &Denied{Reason: "the query could not be copied for scoping: " + err.Error()}
+	}
+	dec.query = q
+	if g.readsEverything() || g.boundToReadable(rv, q) {
+		dec.bounded = true
 		return nil
 	}
-	if g.boundToReadable(q) {
-		return nil
-	}
+	dec.changed = true
 	aql.And(q, g.readableCriteria())
 	// Rows must name their item, so the tool can check each one again.
 	if q.Include != nil {
@@ -44,8 +50,10 @@ func (g *Guard) readsEverything() bool {
 }
 
 // boundToReadable reports whether the query can only reach repositories
-// that some read rule covers whole (no path prefix).
-func (g *Guard) boundToReadable(q *aql.Query) bool {
+// that some read rule covers whole (no path prefix) and that hold their own
+// items: a virtual key in AQL would stand for its members, and a remote
+// one for its cache, which the rule on the key does not cover.
+func (g *Guard) boundToReadable(rv *resolver, q *aql.Query) bool {
 	an := q.AnalyzeRepos()
 	if !an.Bounded || len(an.DuplicateKeys) > 0 {
 		return false
@@ -56,6 +64,9 @@ func (g *Guard) boundToReadable(q *aql.Query) bool {
 		}
 		key, err := NormalizeRepo(c.Key)
 		if err != nil || !g.policy.Allows(ClassRead, key, "") {
+			return false
+		}
+		if info, err := rv.info(key); err != nil || (info.Class != RepoLocal && info.Class != RepoFederated) {
 			return false
 		}
 	}
@@ -95,24 +106,4 @@ func hasGlob(s string) bool {
 		}
 	}
 	return false
-}
-
-// CanReadItem reports whether the policy lets the server read one item;
-// tools apply it to every row a narrowed query returns, because AQL's
-// $match may treat characters like '_' as wildcards and match more than a
-// path prefix says.
-func (g *Guard) CanReadItem(repo, path, name string) bool {
-	key, err := NormalizeRepo(repo)
-	if err != nil {
-		return false
-	}
-	p := path
-	if p == "." {
-		p = ""
-	}
-	full := name
-	if p != "" {
-		full = p + "/" + name
-	}
-	return g.policy.Allows(ClassRead, key, full) || g.policy.Allows(ClassRead, key, p)
 }

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -113,7 +114,11 @@ func scopeQuery(g *Guard, src string) (*aql.Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	return q, check(g, Action{Class: ClassRead, AQL: q})
+	dec, err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: ClassRead, Actions: []Action{{Class: ClassRead, AQL: q}}, Repos: allLocal{}})
+	if err != nil {
+		return nil, err
+	}
+	return dec.Query(), nil
 }
 
 // assertScoped checks the guard's postcondition on a scoped query: either
@@ -127,7 +132,7 @@ func assertScoped(t *testing.T, g *Guard, name, before string, q *aql.Query) {
 	require.NoError(t, err, "%s: the scoped query %s does not parse", name, out)
 	require.Equal(t, out, q2.String(), "%s: printing is not a fixed point", name)
 	if out == before {
-		assert.True(t, g.boundToReadable(q2), "%s: %s went through unscoped but is not bounded to readable repositories", name, out)
+		assert.True(t, g.boundToReadable(testResolver(), q2), "%s: %s went through unscoped but is not bounded to readable repositories", name, out)
 	} else {
 		assert.True(t, isReadableWrapper(g, q2.Criteria), "%s: %s is not {\"$and\":[original, readable]}", name, out)
 	}
@@ -148,7 +153,7 @@ func assertScoped(t *testing.T, g *Guard, name, before string, q *aql.Query) {
 		if repo == "" && out == before {
 			continue // bounded to readable repositories; the row need not name one
 		}
-		assert.True(t, g.CanReadItem(repo, p, n), "%s: %s returned %s/%s/%s", name, out, repo, p, n)
+		assert.True(t, readableRow(g, repo, p, n), "%s: %s returned %s/%s/%s", name, out, repo, p, n)
 	}
 }
 

@@ -104,27 +104,36 @@ func gateCovers(rule, repo, p string) bool {
 // checkGates evaluates the release gate of every write or promotion into a
 // gated repository. Nothing here fails open: no subject, no evaluator, an
 // evaluator error or an unfinished scan all refuse.
-func (g *Guard) checkGates(ctx context.Context, call Call) *Denied {
-	for _, a := range call.Actions {
-		if (a.Class != ClassWrite && a.Class != ClassPromote) || a.Repo == "" || a.Local != "" {
+//
+// actions are as decided: a write through a virtual repository is judged on
+// the repository it lands in (On), and on the virtual key too.
+func (g *Guard) checkGates(ctx context.Context, ev GateEvaluator, actions []Action) *Denied {
+	for _, a := range actions {
+		if (a.Class != ClassWrite && a.Class != ClassPromote) || a.Repo == "" || a.Local != "" || a.ResourceKind() != KindRepoPath {
 			continue
 		}
 		gate, ok := g.gateFor(a.Repo, a.Path)
+		target := a.Repo
+		if a.On != "" {
+			if on, hit := g.gateFor(a.On, a.Path); hit && (!ok || slices.Index(Severities, on.MinSeverity) < slices.Index(Severities, gate.MinSeverity)) {
+				gate, ok, target = on, true, a.On
+			}
+		}
 		if !ok {
 			continue
 		}
-		where := fmt.Sprintf("release gate on %s (block_at %s)", a.Repo, gate.MinSeverity)
+		where := fmt.Sprintf("release gate on %s (block_at %s)", target, gate.MinSeverity)
 		if a.Gate == nil {
 			return &Denied{
 				Reason: where + ": this call does not say what it brings in, so the gate cannot be evaluated",
 				Hint:   "put the artifact in a repository without a gate first (for example a staging repository), let Xray scan it, then copy or promote it here",
 			}
 		}
-		if call.Gates == nil {
+		if ev == nil {
 			return &Denied{Reason: where + ": upstream_unavailable: no Xray is configured to evaluate it, so nothing may enter",
 				Hint: "configure Xray (JFROG_XRAY_URL) or ask the operator to change the policy"}
 		}
-		v, err := call.Gates.EvaluateGate(ctx, GateRequest{Subject: *a.Gate, BlockAt: gate.MinSeverity, Ignore: gate.IgnoreCVEs})
+		v, err := ev.EvaluateGate(ctx, GateRequest{Subject: *a.Gate, BlockAt: gate.MinSeverity, Ignore: gate.IgnoreCVEs})
 		if err != nil {
 			return &Denied{Reason: fmt.Sprintf("%s: upstream_unavailable: Xray could not evaluate %s: %v", where, a.Gate, err),
 				Hint: "retry when Xray answers again; a gate never lets anything through unevaluated"}

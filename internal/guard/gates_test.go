@@ -39,7 +39,7 @@ release_gates:
 }
 
 func copyInto(repo string, ev GateEvaluator, subject *GateSubject) Call {
-	return Call{Tool: "copy_artifacts", Toolset: "artifacts", Class: ClassWrite, Gates: ev, Actions: []Action{
+	return Call{Tool: "copy_artifacts", Toolset: "artifacts", Class: ClassWrite, Gates: ev, Repos: allLocal{}, Actions: []Action{
 		{Class: ClassRead, Repo: "app-staging-local", Path: "a.tgz"},
 		{Class: ClassWrite, Repo: repo, Path: "a.tgz", Gate: subject},
 	}}
@@ -50,7 +50,8 @@ func TestReleaseGatesFailClosed(t *testing.T) {
 	t.Run("the strictest matching gate with all ignores is evaluated", func(t *testing.T) {
 		g := gatedGuard(t)
 		ev := &verdicts{v: &GateVerdict{Pass: true}}
-		require.NoError(t, g.Check(t.Context(), copyInto("app-prod-local", ev, subject)))
+		_, err := g.Check(t.Context(), copyInto("app-prod-local", ev, subject))
+		require.NoError(t, err)
 		require.Len(t, ev.seen, 1)
 		assert.Equal(t, "Medium", ev.seen[0].BlockAt)
 		assert.Equal(t, []IgnoredCVE{{CVE: "CVE-2021-1", Reason: "not reachable"}}, ev.seen[0].Ignore)
@@ -59,7 +60,8 @@ func TestReleaseGatesFailClosed(t *testing.T) {
 	t.Run("ungated targets are not evaluated", func(t *testing.T) {
 		g := gatedGuard(t)
 		ev := &verdicts{err: errors.New("must not be called")}
-		require.NoError(t, g.Check(t.Context(), copyInto("generic-local", ev, subject)))
+		_, err := g.Check(t.Context(), copyInto("generic-local", ev, subject))
+		require.NoError(t, err)
 		assert.Empty(t, ev.seen)
 	})
 	for _, tc := range []struct {
@@ -74,7 +76,7 @@ func TestReleaseGatesFailClosed(t *testing.T) {
 		{"no subject", "does not say what it brings in", &verdicts{v: &GateVerdict{Pass: true}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := gatedGuard(t).Check(t.Context(), copyInto("app-prod-local", tc.ev, tc.subject))
+			_, err := gatedGuard(t).Check(t.Context(), copyInto("app-prod-local", tc.ev, tc.subject))
 			var d *Denied
 			require.ErrorAs(t, err, &d)
 			assert.Contains(t, d.Reason, "release gate on app-prod-local (block_at Medium)")
@@ -99,9 +101,9 @@ func TestReleaseGateCoversPathsAndSpellings(t *testing.T) {
 		{"generic-local", "releases/a.tgz", false},
 		{"generic-local", "other/a.tgz", false},
 	} {
-		call := Call{Tool: "copy_artifacts", Toolset: "artifacts", Class: ClassWrite, Actions: []Action{
+		call := Call{Tool: "copy_artifacts", Toolset: "artifacts", Class: ClassWrite, Repos: allLocal{}, Actions: []Action{
 			{Class: ClassWrite, Repo: tc.repo, Path: tc.path, Gate: &GateSubject{Repo: "s", Path: "a.tgz"}}}}
-		err := g.Check(t.Context(), call)
+		_, err := g.Check(t.Context(), call)
 		assert.Equal(t, tc.gated, err != nil, "%s/%s: %v", tc.repo, tc.path, err)
 	}
 }

@@ -89,9 +89,13 @@ type Action struct {
 	// Local is a file on the server's machine the call reads (ClassRead) or
 	// writes (ClassWrite); it must resolve inside the local roots.
 	Local string `json:"local,omitempty"`
-	// AQL is a query the call will run; the guard narrows it in place to
-	// the readable repositories, or refuses it.
+	// AQL is a query the call will run; the guard scopes a copy of it to
+	// the readable repositories (Decision.Query), or refuses it.
 	AQL *aql.Query `json:"-"`
+	// On is set by the guard when Repo is a virtual repository: the
+	// repository the action was decided on (where a write lands, the member
+	// a delete removes from).
+	On string `json:"on,omitempty"`
 	// Gate is what a write or promotion brings into Repo; the release gate
 	// of a gated repository judges it (gates.go).
 	Gate *GateSubject `json:"-"`
@@ -113,8 +117,10 @@ func (a Action) String() string {
 		return string(a.Class)
 	case a.Path == "":
 		return string(a.Class) + " " + a.Repo
+	case a.On != "":
+		return string(a.Class) + " " + joinRepoPath(a.Repo, a.Path) + " (on " + a.On + ")"
 	default:
-		return string(a.Class) + " " + a.Repo + "/" + strings.TrimPrefix(a.Path, "/")
+		return string(a.Class) + " " + joinRepoPath(a.Repo, strings.TrimPrefix(a.Path, "/"))
 	}
 }
 
@@ -128,6 +134,9 @@ type Call struct {
 	// Args are the call's arguments, for the audit log; secrets and
 	// artifact content are redacted before they are written.
 	Args map[string]any
+	// Repos looks repository keys up with the server's identity; without
+	// it no action on a repository is allowed.
+	Repos Resolver
 	// Gates evaluates release gates; nil refuses every gated action.
 	Gates GateEvaluator
 }
@@ -177,6 +186,7 @@ type Guard struct {
 	disabled map[string]bool
 	audit    *slog.Logger
 	confirm  *confirmer
+	repos    *repoCache
 }
 
 // New validates cfg and builds a Guard.
@@ -200,7 +210,7 @@ func New(cfg Config) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, own: newOwnFiles(cfg.OwnFiles), toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf}
+	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, own: newOwnFiles(cfg.OwnFiles), toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf, repos: newRepoCache(cfg.Now)}
 	if g.audit == nil {
 		g.audit = slog.New(slog.DiscardHandler)
 	}
@@ -231,37 +241,61 @@ func (g *Guard) Enabled(toolset, tool string, class Class) bool {
 }
 
 // Check decides a call before its handler runs and records the decision.
-func (g *Guard) Check(ctx context.Context, call Call) error {
-	err := g.decide(call)
+// The call's actions are not changed; the decision holds them as decided.
+// Release gates are evaluated last, on the actions as decided (gates.go).
+func (g *Guard) Check(ctx context.Context, call Call) (*Decision, error) {
+	dec := &Decision{g: g, Actions: slices.Clone(call.Actions), repos: resolution{}}
+	rv := &resolver{ctx: ctx, r: call.Repos, cache: g.repos, seen: dec.repos}
+	dec.rv = rv
+	err := g.decide(rv, call, dec)
 	if err == nil {
-		err = g.checkGates(ctx, call)
+		err = g.checkGates(ctx, call.Gates, dec.Actions)
 	}
 	attrs := []slog.Attr{
 		slog.String("caller", call.Caller),
 		slog.String("tool", call.Tool),
 		slog.String("class", string(call.Class)),
-		slog.Any("actions", actionStrings(call.Actions)),
+		slog.Any("actions", actionStrings(dec.Actions)),
 	}
 	if call.Args != nil {
 		attrs = append(attrs, slog.Any("args", redactArgs(call.Args)))
 	}
 	if err != nil {
 		g.audit.LogAttrs(ctx, slog.LevelWarn, "guard decision", append(attrs, slog.String("decision", "deny"), slog.String("reason", err.Reason))...)
-		return err
+		return nil, err
 	}
 	g.audit.LogAttrs(ctx, slog.LevelInfo, "guard decision", append(attrs, slog.String("decision", "allow"))...)
-	return nil
+	return dec, nil
 }
 
-func (g *Guard) decide(call Call) *Denied {
+func (g *Guard) decide(rv *resolver, call Call, dec *Decision) *Denied {
 	if !g.Enabled(call.Toolset, call.Tool, call.Class) {
 		return &Denied{
 			Reason: fmt.Sprintf("tool %s (%s) is not enabled in %s mode", call.Tool, call.Class, g.mode),
 			Hint:   "ask the operator to enable it (--mode, --toolsets, the policy file); get_platform_info shows what is allowed",
 		}
 	}
-	for i := range call.Actions {
-		if d := g.decideAction(call.Tool, &call.Actions[i]); d != nil {
+	// The policy first, for every action: a call it refuses sends nothing
+	// upstream, not even a configuration lookup.
+	for i := range dec.Actions {
+		if d := g.decideAction(call.Tool, &dec.Actions[i]); d != nil {
+			return d
+		}
+	}
+	for i := range dec.Actions {
+		a := &dec.Actions[i]
+		var d *Denied
+		switch {
+		case a.Local != "":
+		case a.AQL != nil:
+			if dec.query != nil {
+				return &Denied{Reason: fmt.Sprintf("tool %s declared more than one query", call.Tool)}
+			}
+			d = g.scopeAQL(rv, a.AQL, dec)
+		case a.Repo != "":
+			d = g.decideResolved(rv, a, a.Repo, a.Path)
+		}
+		if d != nil {
 			return d
 		}
 	}
@@ -269,11 +303,12 @@ func (g *Guard) decide(call Call) *Denied {
 }
 
 // decideAction checks one action against mode, local roots and repository
-// rules. Repository and path are normalised first and the normalised form
-// is written back into the action. Tools normalise their own arguments with
-// the same NormalizePath before they declare actions, so what a handler
-// sends is what was checked; repository keys may differ in letter case only,
-// which Artifactory ignores.
+// rules; decideResolved then decides it by what its repository really is.
+// Repository and path are normalised first and the normalised form is
+// written back into the decision's copy of the action. Tools normalise their
+// own arguments with the same NormalizePath before they declare actions, so
+// what a handler sends is what was checked; repository keys may differ in
+// letter case only, which Artifactory ignores.
 func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	if !a.Class.Valid() {
 		// A tool declaring nonsense is a bug; refusing is the safe side.
@@ -314,7 +349,10 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		return g.decideKind(tool, a)
 	}
 	if a.AQL != nil {
-		return g.scopeAQL(a.AQL)
+		if a.AQL.Domain != aql.DomainItems {
+			return &Denied{Reason: "only items queries are allowed, not " + a.AQL.Domain, Hint: "write items.find(...)"}
+		}
+		return nil // scoped once the policy allowed every action
 	}
 	if a.Repo == "" {
 		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action without a repository", tool, a.Class)}
@@ -338,21 +376,6 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	}
 	a.Repo, a.Path = repo, p
 	return nil
-}
-
-// CanRead reports whether the policy lets the server read anything in repo;
-// list tools use it to hide repositories the agent may not see.
-func (g *Guard) CanRead(repo string) bool {
-	key, err := NormalizeRepo(repo)
-	if err != nil {
-		return false
-	}
-	for _, r := range g.policy.Read {
-		if globMatch(r.Repo, key) {
-			return true
-		}
-	}
-	return false
 }
 
 // Gates returns the release gates of the policy.

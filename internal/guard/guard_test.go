@@ -25,7 +25,7 @@ func TestModesAllowClasses(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.allowed, g.Effective().AllowedClass)
 			for _, c := range []Class{ClassRead, ClassWrite, ClassDelete, ClassPromote, ClassAdmin} {
-				err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: ClassRead, Actions: []Action{{Class: c, Repo: "r"}}})
+				_, err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: ClassRead, Actions: []Action{{Class: c, Repo: "r"}}, Repos: allLocal{}})
 				if contains(tc.allowed, c) {
 					assert.NoError(t, err, c)
 				} else {
@@ -71,8 +71,8 @@ func TestDeniedCallOfDisabledToolIsAudited(t *testing.T) {
 	var buf bytes.Buffer
 	g, err := New(Config{Policy: DefaultPolicy(ModeReadOnly), Audit: slog.New(slog.NewJSONHandler(&buf, nil))})
 	require.NoError(t, err)
-	err = g.Check(context.Background(), Call{Caller: "ci", Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
-		Actions: []Action{{Class: ClassWrite, Repo: "libs", Path: "a/b.jar"}}})
+	_, err = g.Check(context.Background(), Call{Caller: "ci", Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
+		Actions: []Action{{Class: ClassWrite, Repo: "libs", Path: "a/b.jar"}}, Repos: allLocal{}})
 	var d *Denied
 	require.ErrorAs(t, err, &d)
 	assert.Contains(t, d.Hint, "get_platform_info")

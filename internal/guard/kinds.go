@@ -207,7 +207,7 @@ func (g *Guard) decideKind(tool string, a *Action) *Denied {
 		if d != nil {
 			return d
 		}
-		if a.Class == ClassRead && !g.CanRead(key) {
+		if a.Class == ClassRead && !g.canReadKey(key) {
 			return &Denied{
 				Reason: fmt.Sprintf("read of repository %s is outside the policy", key),
 				Hint:   "list_repositories shows the repositories this server may read",

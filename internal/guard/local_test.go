@@ -68,8 +68,9 @@ func TestLocalActionsAreChecked(t *testing.T) {
 	g, err := New(Config{Policy: DefaultPolicy(ModeWrite), LocalRoots: roots})
 	require.NoError(t, err)
 	call := func(local string) error {
-		return g.Check(context.Background(), Call{Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
-			Actions: []Action{{Class: ClassWrite, Repo: "r", Path: "p"}, {Class: ClassRead, Local: local}}})
+		_, err := g.Check(context.Background(), Call{Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
+			Actions: []Action{{Class: ClassWrite, Repo: "r", Path: "p"}, {Class: ClassRead, Local: local}}, Repos: allLocal{}})
+		return err
 	}
 	assert.NoError(t, call("a.bin"))
 	assert.NoError(t, call("new/dir/a.bin"), "inside a root: the tool, not the policy, says the directory is missing")

@@ -237,7 +237,8 @@ func restrictive(t testing.TB) *Guard {
 }
 
 func check(g *Guard, a ...Action) error {
-	return g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: a[0].Class, Actions: a})
+	_, err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: a[0].Class, Actions: a, Repos: allLocal{}})
+	return err
 }
 
 func TestCheckNormalisesAndScopesActions(t *testing.T) {
@@ -289,17 +290,19 @@ func TestCheckNormalisesAndScopesActions(t *testing.T) {
 
 	// The normalised form is written back, so the handler acts on exactly
 	// what was checked.
-	call := Call{Tool: "t", Toolset: "artifacts", Class: ClassWrite, Actions: []Action{{Class: ClassWrite, Repo: "App-Staging-Local", Path: "/uploads/./a//b.txt/"}}}
-	require.NoError(t, g.Check(context.Background(), call))
-	assert.Equal(t, "app-staging-local", call.Actions[0].Repo)
-	assert.Equal(t, "uploads/a/b.txt", call.Actions[0].Path)
+	call := Call{Tool: "t", Toolset: "artifacts", Class: ClassWrite, Actions: []Action{{Class: ClassWrite, Repo: "App-Staging-Local", Path: "/uploads/./a//b.txt/"}}, Repos: allLocal{}}
+	dec, err := g.Check(context.Background(), call)
+	require.NoError(t, err)
+	assert.Equal(t, "app-staging-local", dec.Actions[0].Repo)
+	assert.Equal(t, "uploads/a/b.txt", dec.Actions[0].Path)
+	assert.Equal(t, "App-Staging-Local", call.Actions[0].Repo, "the declared action is not changed")
 
 	// A denied action anywhere in the call denies the whole call.
-	err := check(g, Action{Class: ClassRead, Repo: "generic-local", Path: "x"}, Action{Class: ClassWrite, Repo: "app-prod-local", Path: "x"})
+	err = check(g, Action{Class: ClassRead, Repo: "generic-local", Path: "x"}, Action{Class: ClassWrite, Repo: "app-prod-local", Path: "x"})
 	assert.Error(t, err)
 }
 
-func TestCanRead(t *testing.T) {
+func TestVisibleRepositoryKeys(t *testing.T) {
 	g := restrictive(t)
 	for repo, want := range map[string]bool{
 		"generic-local":       true,
@@ -312,11 +315,11 @@ func TestCanRead(t *testing.T) {
 		"generic-l\u043ecal":  false,
 		"":                    false,
 	} {
-		assert.Equal(t, want, g.CanRead(repo), repo)
+		assert.Equal(t, want, readableKey(g, repo), repo)
 	}
 }
 
-func TestCanReadItem(t *testing.T) {
+func TestVisibleRows(t *testing.T) {
 	g := restrictive(t)
 	cases := []struct {
 		repo, path, name string
@@ -340,14 +343,14 @@ func TestCanReadItem(t *testing.T) {
 		{"generic-local ", "docs", "x", false},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, g.CanReadItem(tc.repo, tc.path, tc.name), "%q %q %q", tc.repo, tc.path, tc.name)
+		assert.Equal(t, tc.want, readableRow(g, tc.repo, tc.path, tc.name), "%q %q %q", tc.repo, tc.path, tc.name)
 	}
 }
 
 func TestDefaultPolicyReadsEverything(t *testing.T) {
 	g, err := New(Config{Policy: DefaultPolicy(ModeReadOnly)})
 	require.NoError(t, err)
-	assert.True(t, g.CanRead("anything"))
-	assert.True(t, g.CanReadItem("anything", "a", "b"))
+	assert.True(t, readableKey(g, "anything"))
+	assert.True(t, readableRow(g, "anything", "a", "b"))
 	assert.Error(t, check(g, Action{Class: ClassRead, Repo: "x", Path: "../y"}), "traversal is refused whatever the rules")
 }
