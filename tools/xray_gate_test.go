@@ -136,3 +136,22 @@ func TestCheckReleaseGate(t *testing.T) {
 	assert.False(t, unscanned.Pass)
 	assert.Equal(t, "not_indexed", unscanned.States["build billing-service/43"])
 }
+
+// A write through a virtual repository lands in its default deployment
+// repository, and that repository's gate decides.
+func TestGateBehindAVirtualRepository(t *testing.T) {
+	p := guard.DefaultPolicy(guard.ModeWrite)
+	p.Gates = []guard.Gate{{Repos: []string{"libs-release-local"}, MinSeverity: "High"}}
+	h := newHarness(t, harnessOpts{rules: &p})
+	deploy(t, h, "app-staging-local", "release-app/1.0/release-app-1.0.tar.gz", "v1.0")
+	h.emu.Emu.AdvanceXrayClock(5 * time.Second)
+	t0 := time.Now()
+	e := failed(t, h.call(t, "copy_artifacts", map[string]any{"from_repo": "app-staging-local", "from_path": "release-app/1.0/release-app-1.0.tar.gz",
+		"to_repo": "libs-release", "to_path": "com/acme/release-app-1.0.tar.gz", "dry_run": false}))
+	assert.Equal(t, tools.CodeGuardDenied, e.Code)
+	assert.Contains(t, e.Message, "release gate on libs-release-local")
+	assert.Contains(t, e.Message, "CVE-2021-44228")
+	for _, r := range h.requestsSince(t0) {
+		assert.NotContains(t, r.Path, "/api/copy/")
+	}
+}
