@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
 
@@ -209,4 +210,20 @@ func TestScanBuildWaitsAndUnknownBuild(t *testing.T) {
 	e := failed(t, h.call(t, "scan_build", map[string]any{"build_name": "nope", "build_number": "1"}))
 	assert.Equal(t, tools.CodeNotFound, e.Code)
 	assert.Contains(t, e.Message, "wasn't found in Artifactory")
+}
+
+// The policy's limits.scan_wait caps wait_seconds.
+func TestScanWaitIsCappedByPolicy(t *testing.T) {
+	p := guard.DefaultPolicy(guard.ModeWrite)
+	p.Limits.ScanWait = 500 * time.Millisecond
+	h := newHarness(t, harnessOpts{rules: &p})
+	deploy(t, h, "app-staging-local", "release-app/1.0/release-app-1.0.tar.gz", "v1.0")
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	res, err := h.mcp.CallTool(ctx, mcp.CallToolRequest{Params: mcp.CallToolParams{Name: "get_scan_status",
+		Arguments: map[string]any{"repo": "app-staging-local", "path": "release-app/1.0/release-app-1.0.tar.gz", "wait_seconds": 600}}})
+	require.NoError(t, err, "the call ended long before wait_seconds")
+	got := ok[tools.ScanStatusResult](t, res)
+	assert.Equal(t, "not_indexed", got.State)
+	assert.True(t, got.Waited)
 }
