@@ -16,8 +16,8 @@ const maxAQLLimit = 1000
 
 // RunAQLIn is a raw AQL query.
 type RunAQLIn struct {
-	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}}).include(\"repo\"\\,\"path\"\\,\"name\"\\,\"size\")"`
-	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows to return; a larger .limit() in the query is lowered to it"`
+	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
+	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows; lowers a larger .limit()"`
 
 	parsed *aql.Query // the guard scopes a copy; the handler runs that
 }
@@ -61,14 +61,13 @@ type AQLResult struct {
 }
 
 var runAQL = Define(Tool[RunAQLIn, AQLResult]{
-	Name:    "run_aql",
-	Title:   "Run AQL",
-	Toolset: "artifacts",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Description: "Run an Artifactory Query Language query on the items domain. Rows come back as a table: columns once, then one array of values per row; " +
-		"values every row shares are in common. A row limit is always enforced. " +
-		"Use it for what search_artifacts cannot express (e.g. $or, $nmatch, property criteria on several keys).",
+	Name:        "run_aql",
+	Title:       "Run AQL",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Description: "AQL items query, for what search_artifacts cannot express ($or, $nmatch, several properties). " +
+		"Rows are value arrays in columns order; values all rows share are in common.",
+	Docs: "raw AQL (items domain), parsed once, a row limit always enforced, scoped by the guard",
 	Actions: func(in *RunAQLIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassRead, AQL: in.parsed}}
 	},
@@ -128,6 +127,11 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn, dec *guard.Decisi
 		rows = append(rows, row)
 	}
 	out.Columns, out.Common, out.Items = tabulate(rows)
+	// A query the guard narrowed is explained by its note; looking up
+	// repositories for it would only send another request.
+	if len(res.Results) == 0 && out.Offset == 0 && !dec.Narrowed() {
+		out.Hint = emptyAQLHint(ctx, d, dec, exactRepos(q))
+	}
 	if out.Columns == nil {
 		out.Columns = []string{}
 	}
@@ -152,6 +156,21 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn, dec *guard.Decisi
 		out.Range.Limit = &limit
 	}
 	return out, nil
+}
+
+// exactRepos are the repository keys a query names exactly.
+func exactRepos(q *aql.Query) []string {
+	repos, bounded := q.Repos()
+	if !bounded {
+		return nil
+	}
+	var keys []string
+	for _, r := range repos {
+		if !r.Pattern {
+			keys = append(keys, r.Key)
+		}
+	}
+	return keys
 }
 
 // includesOtherDomain reports an include of property or stat fields, which

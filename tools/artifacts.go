@@ -11,11 +11,11 @@ import (
 
 // ArtifactInfoIn names one file or folder.
 type ArtifactInfoIn struct {
-	Repo       string `json:"repo" jsonschema:"required,minLength=1,description=Repository key\\, e.g. libs-release-local"`
-	Path       string `json:"path,omitempty" jsonschema:"description=Path inside the repository; empty for the repository root"`
-	Properties *bool  `json:"properties,omitempty" jsonschema:"default=true,description=Include the item's properties"`
-	Limit      int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200,description=Folder children per page"`
-	Offset     int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
+	Repo       string `json:"repo" jsonschema:"required,minLength=1"`
+	Path       string `json:"path,omitempty" jsonschema:"description=Empty for the repository root"`
+	Properties *bool  `json:"properties,omitempty" jsonschema:"default=true"`
+	Limit      int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200"`
+	Offset     int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
 
 // Validate rejects paths that try to climb out of the repository.
@@ -70,13 +70,12 @@ func (a *ArtifactInfo) keep(n int) {
 }
 
 var getArtifactInfo = Define(Tool[ArtifactInfoIn, ArtifactInfo]{
-	Name:    "get_artifact_info",
-	Title:   "Artifact info",
-	Toolset: "artifacts",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Description: "Get one item of an Artifactory repository: for a file its size, checksums, dates, download URI and properties; " +
-		"for a folder a page of its children. Empty path means the repository root.",
+	Name:        "get_artifact_info",
+	Title:       "Artifact info",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Description: "Inspect one file (size, checksums, dates, properties) or list a folder's children.",
+	Docs:        "a file's size, checksums, dates, download URI, properties; a folder's children, paged",
 	Actions: func(in *ArtifactInfoIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 	},

@@ -168,7 +168,7 @@ func TestWrapperRemovesHiddenItems(t *testing.T) {
 	f := newResolveFixture(t, nil)
 	leaky := tools.Define(tools.Tool[struct{}, tools.SearchResult]{
 		Name: "leaky_list", Title: "Leaky list", Description: "Returns items the policy hides.",
-		Toolset: "artifacts", Class: "read", Hints: tools.ReadHints,
+		Class: "read", Annotations: tools.ReadOnly,
 		// A listing across repositories, as search tools declare it.
 		Actions: func(*struct{}) []guard.Action {
 			return []guard.Action{guard.RepositoryConfigAction(guard.ClassRead, "")}

@@ -12,13 +12,13 @@ import (
 // TransferIn is a copy or move of one file or folder.
 type TransferIn struct {
 	FromRepo string `json:"from_repo" jsonschema:"required,minLength=1"`
-	FromPath string `json:"from_path" jsonschema:"required,minLength=1,description=File or folder to copy or move"`
+	FromPath string `json:"from_path" jsonschema:"required,minLength=1"`
 	ToRepo   string `json:"to_repo" jsonschema:"required,minLength=1"`
-	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Target path; an existing folder receives the item inside it. Empty means the same path in to_repo"`
-	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true,description=Only report what would happen; pass false to do it"`
+	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Empty: from_path; an existing folder receives the item"`
+	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true"`
 	// JFrog replaces files at the target without asking; here that takes
 	// overwrite, delete permission there, and a confirmation, as for uploads.
-	Overwrite bool `json:"overwrite,omitempty" jsonschema:"description=Replace files at the target that have other content (two-phase; needs delete permission there)"`
+	Overwrite bool `json:"overwrite,omitempty"`
 
 	checked *replaced // what replacedFiles found, so a plan and its execution in one call look once
 }
@@ -27,7 +27,7 @@ type TransferIn struct {
 // real copy is when it overwrites.
 type TransferCallIn struct {
 	TransferIn
-	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+	ConfirmToken string `json:"confirm_token,omitempty"`
 }
 
 // Validate normalises both paths.
@@ -60,8 +60,9 @@ type TransferResult struct {
 	Replaces      []string `json:"replaces,omitempty" jsonschema:"description=Files at the target that this replaces with other content (up to 100\\, readable ones only)"`
 	ReplacesCount int      `json:"replaces_count,omitempty" jsonschema:"description=How many readable files this replaces with other content"`
 	// Files the policy hides are not counted: a count would tell what is there.
-	ReplacesHidden          bool `json:"replaces_hidden,omitempty" jsonschema:"description=Files the policy does not let this server read exist at the target and are replaced"`
-	VerifiedAfterLostAnswer bool `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the change was then found made"`
+	// Files the policy hides are replaced too; the name says it, the schema need not.
+	ReplacesHidden          bool `json:"replaces_hidden,omitempty"`
+	VerifiedAfterLostAnswer bool `json:"verified_after_lost_answer,omitempty"`
 
 	rep replaced
 }
@@ -129,14 +130,13 @@ func transferSummary(verb string, out *TransferResult) string {
 const transferErrorHint = "no such source or target repository: check with get_artifact_info and list_repositories"
 
 var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
-	Name:    "copy_artifacts",
-	Title:   "Copy artifacts",
-	Toolset: "artifacts",
-	Class:   guard.ClassWrite,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Copy a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true: " +
-		"call once to see what would happen, then again with dry_run false. Replacing files that have other content takes " +
-		"overwrite: true and is two-phase (a plan and a confirm_token first).",
+	Name:        "copy_artifacts",
+	Title:       "Copy artifacts",
+	Class:       guard.ClassWrite,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Copy a file or folder with its properties. " +
+		"Dry run unless dry_run is false; replacing other content needs overwrite and a confirmation.",
+	Docs:       "dry run by default; replacing files that have other content takes `overwrite: true`, delete permission on the target and a confirmation",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, false) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
 	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*Plan, error) {
@@ -159,14 +159,13 @@ var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 })
 
 var moveArtifacts = Define(Tool[TransferCallIn, TransferResult]{
-	Name:    "move_artifacts",
-	Title:   "Move artifacts",
-	Toolset: "artifacts",
-	Class:   guard.ClassDelete,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
-	Description: "Move a file or folder (recursively, with properties) to another path or repository. dry_run defaults to true. " +
-		"A real move is two-phase: the first call returns a plan and a confirm_token, the second call with the token moves. " +
-		"Replacing files at the target that have other content also takes overwrite: true.",
+	Name:        "move_artifacts",
+	Title:       "Move artifacts",
+	Class:       guard.ClassDelete,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: no, OpenWorld: yes},
+	Description: "Move a file or folder with its properties. " +
+		"Dry run unless dry_run is false; needs a confirmation, and overwrite to replace other content.",
+	Docs:       "dry run by default; a real move is two-phase; replacing files at the target takes `overwrite: true`",
 	Actions:    func(in *TransferCallIn) []guard.Action { return transferActions(&in.TransferIn, true) },
 	ErrorHints: ErrorHints{CodeNotFound: transferErrorHint},
 	Confirm: func(ctx context.Context, d *Deps, in *TransferCallIn, dec *guard.Decision) (*Plan, error) {

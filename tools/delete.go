@@ -10,8 +10,8 @@ import (
 // DeleteIn names one file or folder to delete.
 type DeleteIn struct {
 	Repo         string `json:"repo" jsonschema:"required,minLength=1"`
-	Path         string `json:"path" jsonschema:"required,minLength=1,description=File or folder (deleted with everything under it)"`
-	ConfirmToken string `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+	Path         string `json:"path" jsonschema:"required,minLength=1,description=File or folder (with everything under it)"`
+	ConfirmToken string `json:"confirm_token,omitempty"`
 }
 
 // Validate refuses a repository root.
@@ -30,13 +30,13 @@ type DeleteResult struct {
 }
 
 var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
-	Name:    "delete_artifact",
-	Title:   "Delete artifact",
-	Toolset: "artifacts",
-	Class:   guard.ClassDelete,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Delete a file, or a folder with everything under it. Cannot be undone, so it is two-phase: the first call returns a plan " +
-		"and a confirm_token, the second call with the same arguments and the token deletes.",
+	Name:        "delete_artifact",
+	Title:       "Delete artifact",
+	Class:       guard.ClassDelete,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Delete a file, or a folder with everything under it. Cannot be undone: the first call returns a plan " +
+		"and a confirm_token to send back.",
+	Docs: "two-phase: a plan, then the same call with its confirm_token",
 	Actions: func(in *DeleteIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path}}
 	},

@@ -21,8 +21,8 @@ const maxInlineDownload = 64 << 10
 // DownloadIn names an artifact and where it goes.
 type DownloadIn struct {
 	Repo      string `json:"repo" jsonschema:"required,minLength=1"`
-	Path      string `json:"path" jsonschema:"required,minLength=1,description=Path of the file inside the repository"`
-	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Save to this file on the server's machine (inside the allowed local roots); without it text up to 64 KiB is returned inline"`
+	Path      string `json:"path" jsonschema:"required,minLength=1"`
+	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Save here (inside the local roots); without it text comes inline"`
 	Overwrite bool   `json:"overwrite,omitempty" jsonschema:"description=Replace an existing local file"`
 }
 
@@ -47,10 +47,10 @@ type DownloadResult struct {
 var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 	Name:        "download_artifact",
 	Title:       "Download artifact",
-	Toolset:     "artifacts",
 	Class:       guard.ClassRead,
-	Hints:       ReadHints,
-	Description: "Download one artifact: to a local file (streamed, sha256-verified, written atomically) or, for text up to 64 KiB, inline in the result.",
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes}, // overwrite replaces local files
+	Description: "Download one file: to a local file (streamed, sha256-verified, atomic) or, for text up to 64 KiB, inline.",
+	Docs:        "to a local file (streamed, sha256-verified, atomic rename) or text up to 64 KiB inline; replacing a local file takes `overwrite: true`, so it is not annotated read-only",
 	Actions: func(in *DownloadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 		if in.LocalPath != "" {

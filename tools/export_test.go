@@ -1,5 +1,7 @@
 package tools
 
+import "github.com/mark3labs/mcp-go/server"
+
 // SetMaxComparedFiles lowers the folder-comparison bound for a test and
 // returns the function that restores it. Tests that use it must not run in
 // parallel with others that copy or move folders.
@@ -15,4 +17,14 @@ func SetMaxComparedFiles(n int) (restore func()) {
 func SetLocalHook(hook func(stage string)) (restore func()) {
 	localHook.Store(&hook)
 	return func() { localHook.Store(nil) }
+}
+
+// RegisterExtra adds a tool that is not in the catalog to srv, in toolset,
+// as the catalog's tools are registered: a test's throw-away tool goes
+// through the same wrapper.
+func RegisterExtra(srv *server.MCPServer, d *Deps, toolset string, def Definition) {
+	if d.mentions == nil {
+		d.mentions = newMentions(map[string]bool{})
+	}
+	srv.AddTools(def.serverTool(d, toolset))
 }

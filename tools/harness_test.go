@@ -32,11 +32,15 @@ type harness struct {
 	logs  *syncBuffer
 	srv   *server.MCPServer
 	deps  *tools.Deps
+	// instructions are what initialize returned.
+	instructions string
+	outcomes     *tools.Outcomes
 }
 
 type harnessOpts struct {
-	mode  guard.Mode
-	token string // upstream token; default the emulator's admin token
+	mode     guard.Mode
+	toolsets []string // as an operator names them; default: all
+	token    string   // upstream token; default the emulator's admin token
 	// anonymous sends no credentials at all upstream.
 	anonymous bool
 	user      string // or: act upstream as this seeded user
@@ -67,6 +71,13 @@ func (o harnessOpts) policy() guard.Policy {
 	return guard.DefaultPolicy(o.mode)
 }
 
+func (o harnessOpts) toolsetsOrAll() []string {
+	if o.toolsets == nil {
+		return []string{"all"}
+	}
+	return o.toolsets
+}
+
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	emu := o.emu
@@ -94,9 +105,12 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	roots, err := guard.NewLocalRoots(o.roots)
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
+	toolsets, err := tools.EnabledToolsets(o.toolsetsOrAll())
 	require.NoError(t, err)
-	deps := &tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget}
+	g, err := guard.New(guard.Config{Policy: o.policy(), Toolsets: toolsets, LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
+	require.NoError(t, err)
+	outcomes := &tools.Outcomes{}
+	deps := &tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget, Outcomes: outcomes}
 	s, names := mcpserver.New(deps)
 
 	var opts []mcpclient.ClientOption
@@ -107,13 +121,13 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	ctx := t.Context()
 	require.NoError(t, mc.Start(ctx))
-	_, err = mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
+	init, err := mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
 		ProtocolVersion: mcp.LATEST_LEGACY_PROTOCOL_VERSION,
 		ClientInfo:      mcp.Implementation{Name: "harness", Version: "0"},
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mc.Close() })
-	return &harness{emu: emu, mcp: mc, names: names, logs: logs, srv: s, deps: deps}
+	return &harness{emu: emu, mcp: mc, names: names, logs: logs, srv: s, deps: deps, instructions: init.Instructions, outcomes: outcomes}
 }
 
 // call invokes a tool and fails the test on a protocol error.
@@ -129,7 +143,8 @@ func (h *harness) call(t *testing.T, name string, args map[string]any) *mcp.Call
 // callExtra registers a tool that only this test defines, then calls it.
 func (h *harness) callExtra(t *testing.T, def tools.Definition, name string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
-	require.Equal(t, []string{name}, tools.Register(h.srv, h.deps, []tools.Definition{def}))
+	require.Equal(t, name, def.Name())
+	tools.RegisterExtra(h.srv, h.deps, "artifacts", def)
 	return h.call(t, name, args)
 }
 

@@ -41,16 +41,15 @@ type PlatformInfo struct {
 }
 
 var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
-	Name:    "get_platform_info",
-	Title:   "Platform info",
-	Toolset: "platform",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Actions: func(*PlatformInfoIn) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
-	Description: "Check the JFrog Platform this server talks to: which services (Artifactory, Xray, Access) answer and their versions, " +
-		"which identity the server acts as, and the effective policy (mode, toolsets, allowed action classes). Call it first.",
-	ErrorHints: ErrorHints{CodeUnauthenticated: "JFrog refused this server's credentials: the operator must set JFROG_ACCESS_TOKEN (or JFROG_USER and JFROG_PASSWORD) to valid ones and restart; `jfrog-mcp doctor` checks the setup"},
-	Handle:     platformInfo,
+	Name:        "get_platform_info",
+	Title:       "Platform info",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Actions:     func(*PlatformInfoIn) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
+	Description: "Which JFrog services answer, who the server acts as, and what its policy allows. Call it first.",
+	Docs:        "which services answer and their versions, who the server acts as, the effective policy",
+	ErrorHints:  ErrorHints{CodeUnauthenticated: "JFrog refused this server's credentials: the operator must set JFROG_ACCESS_TOKEN (or JFROG_USER and JFROG_PASSWORD) to valid ones and restart; `jfrog-mcp doctor` checks the setup"},
+	Handle:      platformInfo,
 	Summary: func(_ *PlatformInfoIn, out *PlatformInfo) string {
 		parts := make([]string, 0, len(out.Surfaces))
 		for _, s := range out.Surfaces {

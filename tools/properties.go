@@ -11,9 +11,9 @@ import (
 // PropertiesIn sets properties on an item.
 type PropertiesIn struct {
 	Repo       string     `json:"repo" jsonschema:"required,minLength=1"`
-	Path       string     `json:"path,omitempty" jsonschema:"description=File or folder; empty for the repository root"`
-	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]; replaces the values of these keys"`
-	Recursive  bool       `json:"recursive,omitempty" jsonschema:"description=Also set them on everything under a folder"`
+	Path       string     `json:"path,omitempty" jsonschema:"description=Empty: the repository root"`
+	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]; replaces these keys' values"`
+	Recursive  bool       `json:"recursive,omitempty" jsonschema:"description=Also on everything under a folder"`
 }
 
 // Validate checks the path and the property keys.
@@ -41,10 +41,10 @@ type PropertiesResult struct {
 var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 	Name:        "set_artifact_properties",
 	Title:       "Set artifact properties",
-	Toolset:     "artifacts",
 	Class:       guard.ClassWrite,
-	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Set properties on a file or folder (optionally recursively). Values may contain any characters, including ; = , | and non-ASCII.",
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Set properties on a file or folder, optionally recursively. Values may hold any characters (; = , | non-ASCII).",
+	Docs:        "optionally recursive; any characters in values",
 	Actions: func(in *PropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},
@@ -64,7 +64,7 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 type DeletePropertiesIn struct {
 	Repo      string   `json:"repo" jsonschema:"required,minLength=1"`
 	Path      string   `json:"path,omitempty"`
-	Keys      []string `json:"keys" jsonschema:"required,minItems=1,description=Property keys to remove"`
+	Keys      []string `json:"keys" jsonschema:"required,minItems=1"`
 	Recursive bool     `json:"recursive,omitempty"`
 }
 
@@ -78,10 +78,10 @@ func (in *DeletePropertiesIn) Validate() error {
 var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]{
 	Name:        "delete_artifact_properties",
 	Title:       "Delete artifact properties",
-	Toolset:     "artifacts",
 	Class:       guard.ClassWrite,
-	Hints:       Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Remove property keys (all their values) from a file or folder, optionally recursively.",
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Remove property keys, with all their values, from a file or folder, optionally recursively.",
+	Docs:        "optionally recursive; removes every value of each key",
 	Actions: func(in *DeletePropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 	},

@@ -11,11 +11,11 @@ import (
 
 // ListRepositoriesIn filters the repository list.
 type ListRepositoriesIn struct {
-	Type        string `json:"type,omitempty" jsonschema:"enum=local,enum=remote,enum=virtual,enum=federated,enum=distribution,description=Only repositories of this class"`
-	PackageType string `json:"package_type,omitempty" jsonschema:"description=Only this package type\\, e.g. maven\\, npm\\, docker\\, generic"`
-	Project     string `json:"project,omitempty" jsonschema:"description=Only repositories of this project key"`
+	Type        string `json:"type,omitempty" jsonschema:"enum=local,enum=remote,enum=virtual,enum=federated,enum=distribution"`
+	PackageType string `json:"package_type,omitempty" jsonschema:"description=e.g. maven\\, npm\\, docker\\, generic"`
+	Project     string `json:"project,omitempty"`
 	Limit       int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200"`
-	Offset      int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
+	Offset      int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
 
 // RepositoryItem is one repository, trimmed to what an agent decides on.
@@ -37,10 +37,10 @@ type RepositoryList struct {
 var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 	Name:        "list_repositories",
 	Title:       "List repositories",
-	Toolset:     "repositories",
 	Class:       guard.ClassRead,
-	Hints:       ReadHints,
-	Description: "List Artifactory repositories (key, class, package type), optionally filtered by class, package type or project. Use it to find valid repository keys.",
+	Annotations: ReadOnly,
+	Description: "List repositories (key, class, package type), optionally filtered. Use it for valid repository keys.",
+	Docs:        "key, class, package type; filter by class, package type, project; hides what the policy does not let it read",
 	// The listing itself; the wrapper leaves out the rows the policy does
 	// not let the server read.
 	Actions: func(*ListRepositoriesIn) []guard.Action {

@@ -61,40 +61,66 @@ func schemaFor[T any](r *jsonschema.Reflector) json.RawMessage {
 }
 
 // compact drops what costs bytes in every tools/list without telling a
-// client anything: empty "required" lists and, in output schemas, nested
-// "additionalProperties": false (a result is ours; strictness there only
-// makes a newer server break an older client). The input root keeps it, so
-// unknown arguments are refused.
+// client anything: empty "required" lists everywhere, and in output schemas
+// everything below the names and types of the result's fields. An agent
+// reads the result itself, whose JSON shows every nested field; what it
+// needs before the call is which fields come back. The output schema stays
+// true (every result validates against it), only less detailed. The input
+// root keeps "additionalProperties": false, so unknown arguments are refused.
 func compact(schema json.RawMessage, output bool) json.RawMessage {
 	var v any
 	if err := json.Unmarshal(schema, &v); err != nil {
 		panic(fmt.Sprintf("re-read schema: %v", err))
 	}
-	var walk func(x any, root bool)
-	walk = func(x any, root bool) {
-		switch n := x.(type) {
-		case map[string]any:
-			if r, ok := n["required"].([]any); ok && len(r) == 0 {
-				delete(n, "required")
-			}
-			if ap, ok := n["additionalProperties"].(bool); ok && !ap && output && !root {
-				delete(n, "additionalProperties")
-			}
-			for _, c := range n {
-				walk(c, false)
-			}
-		case []any:
-			for _, c := range n {
-				walk(c, false)
+	if output {
+		v = shallow(v.(map[string]any))
+	} else {
+		var walk func(x any)
+		walk = func(x any) {
+			switch n := x.(type) {
+			case map[string]any:
+				if r, ok := n["required"].([]any); ok && len(r) == 0 {
+					delete(n, "required")
+				}
+				for _, c := range n {
+					walk(c)
+				}
+			case []any:
+				for _, c := range n {
+					walk(c)
+				}
 			}
 		}
+		walk(v)
 	}
-	walk(v, true)
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprintf("marshal schema: %v", err))
 	}
 	return b
+}
+
+// shallow keeps an output schema's root type and its properties' names and
+// types.
+func shallow(root map[string]any) map[string]any {
+	props, _ := root["properties"].(map[string]any)
+	kept := make(map[string]any, len(props))
+	for name, p := range props {
+		kept[name] = typeOnly(p)
+	}
+	return map[string]any{"type": root["type"], "properties": kept}
+}
+
+func typeOnly(x any) any {
+	n, ok := x.(map[string]any)
+	if !ok {
+		return map[string]any{}
+	}
+	t, ok := n["type"]
+	if !ok {
+		return map[string]any{} // anyOf, or any value
+	}
+	return map[string]any{"type": t}
 }
 
 // inputValidator checks raw arguments against a tool's input schema and says

@@ -13,12 +13,12 @@ import (
 
 // SearchArtifactsIn is what an agent searches by; every field narrows.
 type SearchArtifactsIn struct {
-	Repos             []string          `json:"repos,omitempty" jsonschema:"description=Repository keys to search; empty searches every repository"`
-	Name              string            `json:"name,omitempty" jsonschema:"description=File name; * and ? are wildcards\\, e.g. *.jar"`
-	Path              string            `json:"path,omitempty" jsonschema:"description=Folder path inside the repository; * and ? are wildcards\\, e.g. org/acme/*"`
-	Properties        map[string]string `json:"properties,omitempty" jsonschema:"description=Property key -> value; the value may use * and ? wildcards"`
-	Checksum          string            `json:"checksum,omitempty" jsonschema:"description=sha256\\, sha1 or md5 in hex (recognised by length)"`
-	CreatedAfter      string            `json:"created_after,omitempty" jsonschema:"format=date-time,description=RFC 3339"`
+	Repos             []string          `json:"repos,omitempty" jsonschema:"description=Empty: every repository"`
+	Name              string            `json:"name,omitempty" jsonschema:"description=File name; * and ? wildcards\\, e.g. *.jar"`
+	Path              string            `json:"path,omitempty" jsonschema:"description=Folder path; * and ? wildcards\\, e.g. org/acme/*"`
+	Properties        map[string]string `json:"properties,omitempty" jsonschema:"description=key -> value (wildcards allowed)"`
+	Checksum          string            `json:"checksum,omitempty" jsonschema:"description=sha256\\, sha1 or md5 (hex)"`
+	CreatedAfter      string            `json:"created_after,omitempty" jsonschema:"format=date-time"`
 	CreatedBefore     string            `json:"created_before,omitempty" jsonschema:"format=date-time"`
 	ModifiedAfter     string            `json:"modified_after,omitempty" jsonschema:"format=date-time"`
 	ModifiedBefore    string            `json:"modified_before,omitempty" jsonschema:"format=date-time"`
@@ -26,8 +26,8 @@ type SearchArtifactsIn struct {
 	Sort              string            `json:"sort,omitempty" jsonschema:"enum=repo,enum=path,enum=name,enum=size,enum=created,enum=modified"`
 	Order             string            `json:"order,omitempty" jsonschema:"enum=asc,enum=desc,default=asc"`
 	Limit             int               `json:"limit,omitempty" jsonschema:"minimum=1,maximum=500,default=50"`
-	Offset            int               `json:"offset,omitempty" jsonschema:"minimum=0,default=0"`
-	IncludeProperties bool              `json:"include_properties,omitempty" jsonschema:"description=Also return each item's properties"`
+	Offset            int               `json:"offset,omitempty" jsonschema:"minimum=0"`
+	IncludeProperties bool              `json:"include_properties,omitempty"`
 
 	query *aql.Query // built by Validate; the guard scopes a copy
 }
@@ -100,13 +100,13 @@ type SearchResult struct {
 }
 
 var searchArtifacts = Define(Tool[SearchArtifactsIn, SearchResult]{
-	Name:    "search_artifacts",
-	Title:   "Search artifacts",
-	Toolset: "artifacts",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Description: "Find artifacts by repository, name or path wildcards, properties, checksum (sha256/sha1/md5) or creation and modification time. " +
-		"Returns compact items and the AQL it ran; use run_aql for anything this cannot express.",
+	Name:        "search_artifacts",
+	Title:       "Search artifacts",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Description: "Find files by name or path wildcards, properties, checksum or dates; returns the AQL it ran. " +
+		"For more, run_aql.",
+	Docs: "by repositories, name/path wildcards, properties, checksum (sha256/sha1/md5), created/modified window; returns the AQL it ran",
 	Actions: func(in *SearchArtifactsIn) []guard.Action {
 		// Named repositories must each be readable (a clear refusal beats a
 		// silently empty result); the query itself is then scoped.
@@ -158,6 +158,9 @@ func searchHandler(ctx context.Context, d *Deps, in *SearchArtifactsIn, dec *gua
 		if err := attachProperties(ctx, d, out.Items); err != nil {
 			return nil, err
 		}
+	}
+	if len(out.Items) == 0 && in.Offset == 0 && !dec.Narrowed() {
+		out.Hint = emptySearchHint(ctx, d, dec, in)
 	}
 	return out, nil
 }

@@ -175,3 +175,59 @@ func aqlRecords(t *testing.T, r tools.AQLResult) []map[string]any {
 	}
 	return out
 }
+
+// An empty result says why when the cause can be known: a misspelt
+// repository, a name with folders in it, an exact path where a wildcard was
+// probably meant.
+func TestEmptySearchExplainsItself(t *testing.T) {
+	cases := map[string]struct {
+		args map[string]any
+		want []string
+	}{
+		"name with a folder": {map[string]any{"repos": []any{"generic-local"}, "name": "search/a/app-1.0.jar"},
+			[]string{`name "search/a/app-1.0.jar" contains '/'`, "put the folders in path"}},
+		"exact path": {map[string]any{"repos": []any{"generic-local"}, "path": "search", "name": "*.jar"},
+			[]string{`path "search" matches that one folder exactly`, `use path "search/*"`}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			seedSearchData(t, h)
+			res := ok[tools.SearchResult](t, h.call(t, "search_artifacts", c.args))
+			require.Empty(t, res.Items)
+			for _, w := range c.want {
+				assert.Contains(t, res.Hint, w)
+			}
+		})
+	}
+	t.Run("a result with rows has no such hint", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{})
+		seedSearchData(t, h)
+		res := ok[tools.SearchResult](t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generic-local"}, "path": "search/*", "name": "*.jar"}))
+		assert.NotEmpty(t, res.Items)
+		assert.Empty(t, res.Hint)
+	})
+	// A repository key is looked up before the call is decided, so a
+	// misspelt one is refused with that reason instead of an empty result.
+	t.Run("misspelt repository", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{})
+		e := failed(t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generc-local"}, "name": "*.jar"}))
+		assert.Equal(t, tools.CodeGuardDenied, e.Code)
+		assert.Contains(t, e.Message, "repository generc-local does not exist")
+		assert.Contains(t, e.Hint, "list_repositories")
+	})
+	t.Run("without list_repositories the hint does not name it", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{toolsets: []string{"artifacts"}})
+		e := failed(t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generc-local"}}))
+		assert.Contains(t, e.Message, "repository generc-local does not exist")
+		assert.NotContains(t, e.Hint, "list_repositories")
+	})
+}
+
+func TestEmptyAQLNamesAMissingRepository(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	res := ok[tools.AQLResult](t, h.call(t, "run_aql", map[string]any{"query": `items.find({"repo":"libs-relase-local"})`}))
+	assert.Empty(t, res.Items)
+	assert.Contains(t, res.Hint, `repository "libs-relase-local" does not exist`)
+	assert.Contains(t, res.Hint, `did you mean "libs-release-local"?`)
+}

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,10 +22,13 @@ import (
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 )
 
-// Hints are the four MCP tool annotations. All four must be set: mcp-go's
-// defaults (destructive, not read-only) would make clients ask a human to
-// approve every read.
-type Hints struct {
+// Annotations are the four MCP tool annotations. They describe everything a
+// call can change, JFrog and the server's machine alike: a client may
+// auto-approve a read-only tool, so a tool that can replace a local file is
+// not read-only even when it only reads from JFrog. All four must be set:
+// mcp-go's defaults (destructive, not read-only) would make clients ask a
+// human to approve every read.
+type Annotations struct {
 	ReadOnly, Destructive, Idempotent, OpenWorld *bool
 }
 
@@ -35,17 +37,23 @@ var (
 	no  = new(false)
 )
 
-// ReadHints are the annotations of a tool that only reads from JFrog.
-var ReadHints = Hints{ReadOnly: yes, Destructive: no, Idempotent: yes, OpenWorld: yes}
+// ReadOnly are the annotations of a tool that changes nothing anywhere.
+var ReadOnly = Annotations{ReadOnly: yes, Destructive: no, Idempotent: yes, OpenWorld: yes}
 
 // Tool is one MCP tool: its metadata and a typed handler.
 type Tool[In, Out any] struct {
-	Name        string
-	Title       string
+	Name  string
+	Title string
+	// Description goes over the wire in every tools/list: say what the
+	// tool is for and when to use it, not what its schema already says.
 	Description string
-	Toolset     string
+	// Docs is more for docs/tools.md and the README; it is never sent.
+	Docs string
+	// Class is the strongest JFrog action a call takes; it decides in which
+	// modes the tool is offered. Annotations are separate: they also count
+	// effects outside JFrog.
 	Class       guard.Class
-	Hints       Hints
+	Annotations Annotations
 	// Actions lists what a call with these arguments will touch (each of a
 	// guard resource kind); the guard decides on them before Handle runs.
 	// Required: an action on no resource is refused as a bug.
@@ -75,9 +83,19 @@ type Validator interface {
 // Definition is a tool ready to register, whatever its In and Out.
 type Definition interface {
 	Name() string
-	Toolset() string
 	Class() guard.Class
-	serverTool(d *Deps) server.ServerTool
+	// Annotations are the tool's MCP annotations.
+	Annotations() Annotations
+	// Description says what the tool does and when to use it.
+	Description() string
+	// Title is the tool's human-readable name.
+	Title() string
+	// Docs is what the documentation says beyond the description.
+	Docs() string
+	// InputSchema is the JSON schema of the tool's arguments.
+	InputSchema() json.RawMessage
+	serverTool(d *Deps, toolset string) server.ServerTool
+	errorHints() ErrorHints
 }
 
 var toolName = regexp.MustCompile(`^[a-z][a-z0-9_]{2,63}$`)
@@ -93,15 +111,13 @@ func Define[In, Out any](t Tool[In, Out]) Definition {
 		fail("name must be snake_case")
 	case t.Description == "" || t.Title == "":
 		fail("title and description are required")
-	case !slices.Contains(guard.Toolsets, t.Toolset):
-		fail("unknown toolset %q", t.Toolset)
 	case !t.Class.Valid():
 		fail("unknown class %q", t.Class)
-	case t.Hints.ReadOnly == nil || t.Hints.Destructive == nil || t.Hints.Idempotent == nil || t.Hints.OpenWorld == nil:
-		fail("all four annotation hints must be set")
-	case *t.Hints.ReadOnly != (t.Class == guard.ClassRead):
-		fail("readOnlyHint=%v contradicts class %s", *t.Hints.ReadOnly, t.Class)
-	case *t.Hints.ReadOnly && *t.Hints.Destructive:
+	case t.Annotations.ReadOnly == nil || t.Annotations.Destructive == nil || t.Annotations.Idempotent == nil || t.Annotations.OpenWorld == nil:
+		fail("all four annotations must be set")
+	case *t.Annotations.ReadOnly && t.Class != guard.ClassRead:
+		fail("readOnlyHint contradicts class %s", t.Class)
+	case *t.Annotations.ReadOnly && *t.Annotations.Destructive:
 		fail("a read-only tool cannot be destructive")
 	case t.Handle == nil:
 		fail("no handler")
@@ -124,41 +140,49 @@ type definition[In, Out any] struct {
 	t         Tool[In, Out]
 	in, out   json.RawMessage
 	validator *inputValidator
+	// Set on the copy one server registers (serverTool).
+	toolset string
+	say     func(string) string
 }
 
-func (d *definition[In, Out]) Name() string       { return d.t.Name }
-func (d *definition[In, Out]) Toolset() string    { return d.t.Toolset }
-func (d *definition[In, Out]) Class() guard.Class { return d.t.Class }
+func (d *definition[In, Out]) Name() string                 { return d.t.Name }
+func (d *definition[In, Out]) Class() guard.Class           { return d.t.Class }
+func (d *definition[In, Out]) Annotations() Annotations     { return d.t.Annotations }
+func (d *definition[In, Out]) Description() string          { return d.t.Description }
+func (d *definition[In, Out]) Title() string                { return d.t.Title }
+func (d *definition[In, Out]) Docs() string                 { return d.t.Docs }
+func (d *definition[In, Out]) InputSchema() json.RawMessage { return d.in }
+func (d *definition[In, Out]) errorHints() ErrorHints       { return d.t.ErrorHints }
 
-func (d *definition[In, Out]) serverTool(deps *Deps) server.ServerTool {
+func (d *definition[In, Out]) serverTool(deps *Deps, toolset string) server.ServerTool {
+	bound := *d
+	bound.toolset, bound.say = toolset, deps.say
+	d = &bound
 	t := d.t
 	tool := mcp.Tool{
+		// No title: the snake_case name reads as well in a client, and a
+		// title in every tools/list costs ~30 bytes per tool (docs show it).
 		Name:            t.Name,
-		Title:           t.Title,
-		Description:     t.Description,
+		Description:     deps.say(t.Description),
 		RawInputSchema:  d.in,
 		RawOutputSchema: d.out,
 		// The title is the tool's own field; repeating it in the annotations
 		// would cost bytes in every tools/list.
 		Annotations: mcp.ToolAnnotation{
-			ReadOnlyHint:    t.Hints.ReadOnly,
-			DestructiveHint: t.Hints.Destructive,
-			IdempotentHint:  t.Hints.Idempotent,
-			OpenWorldHint:   t.Hints.OpenWorld,
+			ReadOnlyHint:    t.Annotations.ReadOnly,
+			DestructiveHint: t.Annotations.Destructive,
+			IdempotentHint:  t.Annotations.Idempotent,
+			OpenWorldHint:   t.Annotations.OpenWorld,
 		},
 	}
 	return server.ServerTool{Tool: tool, Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		start := time.Now()
 		res, err := d.call(ctx, deps, req)
-		outcome := "ok"
-		switch {
-		case err != nil:
-			outcome = "bug"
-		case res.IsError:
-			outcome = "error"
-		}
+		outcome := outcomeOf(res, err)
+		took := time.Since(start)
+		deps.Outcomes.record(t.Name, outcome, took)
 		deps.logger().LogAttrs(ctx, slog.LevelDebug, "tool call", slog.String("tool", t.Name),
-			slog.String("outcome", outcome), slog.Duration("duration", time.Since(start)))
+			slog.String("outcome", string(outcome)), slog.Duration("duration", took))
 		return res, err
 	}}
 }
@@ -190,7 +214,7 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 	}
 	actions := t.Actions(in)
 	args, _ := req.Params.Arguments.(map[string]any)
-	dec, err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: t.Toolset, Class: t.Class, Actions: actions, Args: args,
+	dec, err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: d.toolset, Class: t.Class, Actions: actions, Args: args,
 		Repos: deps.repos(), Gates: deps.gateEvaluator()})
 	if err != nil {
 		return d.fail(err)
@@ -232,6 +256,11 @@ func (d *definition[In, Out]) fail(err error) (*mcp.CallToolResult, error) {
 	e, ok := classify(err, d.t.ErrorHints)
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", d.t.Name, err)
+	}
+	if d.say != nil {
+		said := *e // e may be a value the handler shares
+		said.Hint = d.say(e.Hint)
+		e = &said
 	}
 	return errorResult(e), nil
 }

@@ -31,8 +31,8 @@ type pingOut struct {
 
 func validTool() Tool[pingIn, pingOut] {
 	return Tool[pingIn, pingOut]{
-		Name: "ping_repo", Title: "Ping", Description: "Ping.", Toolset: "platform",
-		Class: guard.ClassRead, Hints: ReadHints,
+		Name: "ping_repo", Title: "Ping", Description: "Ping.",
+		Class: guard.ClassRead, Annotations: ReadOnly,
 		Actions: func(in *pingIn) []guard.Action { return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo}} },
 		Handle: func(context.Context, *Deps, *pingIn, *guard.Decision) (*pingOut, error) {
 			return &pingOut{OK: true}, nil
@@ -42,16 +42,14 @@ func validTool() Tool[pingIn, pingOut] {
 
 func TestDefineRefusesInconsistentTools(t *testing.T) {
 	cases := map[string]func(*Tool[pingIn, pingOut]){
-		"bad name":                func(t *Tool[pingIn, pingOut]) { t.Name = "PingRepo" },
-		"no description":          func(t *Tool[pingIn, pingOut]) { t.Description = "" },
-		"unknown toolset":         func(t *Tool[pingIn, pingOut]) { t.Toolset = "misc" },
-		"unknown class":           func(t *Tool[pingIn, pingOut]) { t.Class = "fly" },
-		"missing hint":            func(t *Tool[pingIn, pingOut]) { t.Hints.OpenWorld = nil },
-		"read-only write tool":    func(t *Tool[pingIn, pingOut]) { t.Class = guard.ClassWrite },
-		"read tool not read-only": func(t *Tool[pingIn, pingOut]) { t.Hints.ReadOnly = no },
-		"destructive read":        func(t *Tool[pingIn, pingOut]) { t.Hints.Destructive = yes },
-		"no handler":              func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
-		"no actions":              func(t *Tool[pingIn, pingOut]) { t.Actions = nil },
+		"bad name":              func(t *Tool[pingIn, pingOut]) { t.Name = "PingRepo" },
+		"no description":        func(t *Tool[pingIn, pingOut]) { t.Description = "" },
+		"unknown class":         func(t *Tool[pingIn, pingOut]) { t.Class = "fly" },
+		"missing annotation":    func(t *Tool[pingIn, pingOut]) { t.Annotations.OpenWorld = nil },
+		"read-only write tool":  func(t *Tool[pingIn, pingOut]) { t.Class = guard.ClassWrite },
+		"read-only destructive": func(t *Tool[pingIn, pingOut]) { t.Annotations.Destructive = yes },
+		"no handler":            func(t *Tool[pingIn, pingOut]) { t.Handle = nil },
+		"no actions":            func(t *Tool[pingIn, pingOut]) { t.Actions = nil },
 	}
 	require.NotPanics(t, func() { Define(validTool()) })
 	for name, mutate := range cases {
@@ -66,7 +64,7 @@ func TestDefineRefusesInconsistentTools(t *testing.T) {
 func TestDefineRefusesNonObjectSchemas(t *testing.T) {
 	assert.Panics(t, func() {
 		Define(Tool[string, pingOut]{
-			Name: "bad_input", Title: "x", Description: "x", Toolset: "platform", Class: guard.ClassRead, Hints: ReadHints,
+			Name: "bad_input", Title: "x", Description: "x", Class: guard.ClassRead, Annotations: ReadOnly,
 			Actions: func(*string) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
 			Handle:  func(context.Context, *Deps, *string, *guard.Decision) (*pingOut, error) { return nil, nil },
 		})

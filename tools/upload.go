@@ -28,16 +28,16 @@ const (
 
 // UploadIn is one artifact to deploy, from exactly one source.
 type UploadIn struct {
-	Repo          string     `json:"repo" jsonschema:"required,minLength=1,description=Target repository key"`
-	Path          string     `json:"path" jsonschema:"required,minLength=1,description=Target path inside the repository\\, including the file name"`
-	LocalPath     string     `json:"local_path,omitempty" jsonschema:"description=A file on the server's machine\\, inside the allowed local roots"`
-	ContentText   *string    `json:"content_text,omitempty" jsonschema:"description=The content as UTF-8 text (up to 8 MiB)"`
-	ContentBase64 *string    `json:"content_base64,omitempty" jsonschema:"description=The content base64-encoded (up to 8 MiB decoded)"`
-	Properties    Properties `json:"properties,omitempty" jsonschema:"description=Properties to set on the artifact: key -> value or [values]"`
-	BuildName     string     `json:"build_name,omitempty" jsonschema:"description=Adds build.name\\, build.number and build.timestamp"`
+	Repo          string     `json:"repo" jsonschema:"required,minLength=1"`
+	Path          string     `json:"path" jsonschema:"required,minLength=1,description=Including the file name"`
+	LocalPath     string     `json:"local_path,omitempty" jsonschema:"description=Inside the local roots"`
+	ContentText   *string    `json:"content_text,omitempty" jsonschema:"description=UTF-8\\, up to 8 MiB"`
+	ContentBase64 *string    `json:"content_base64,omitempty" jsonschema:"description=Up to 8 MiB decoded"`
+	Properties    Properties `json:"properties,omitempty" jsonschema:"description=key -> value or [values]"`
+	BuildName     string     `json:"build_name,omitempty"`
 	BuildNumber   string     `json:"build_number,omitempty"`
-	Overwrite     bool       `json:"overwrite,omitempty" jsonschema:"description=Replace an existing artifact with different content (two-phase: returns a plan and confirm_token first)"`
-	ConfirmToken  string     `json:"confirm_token,omitempty" jsonschema:"description=From the plan of a previous call with the same arguments"`
+	Overwrite     bool       `json:"overwrite,omitempty" jsonschema:"description=Replace different content (after a confirmation)"`
+	ConfirmToken  string     `json:"confirm_token,omitempty"`
 
 	content []byte // decoded inline content
 }
@@ -99,20 +99,19 @@ type UploadResult struct {
 	Verified                bool                `json:"verified" jsonschema:"description=JFrog's checksums of the stored artifact equal the ones computed here"`
 	DeployedByChecksum      bool                `json:"deployed_by_checksum" jsonschema:"description=JFrog already had the content\\, so no bytes were sent"`
 	Unchanged               bool                `json:"unchanged,omitempty" jsonschema:"description=The same content was already at this path (only the given properties were set)"`
-	VerifiedAfterLostAnswer bool                `json:"verified_after_lost_answer,omitempty" jsonschema:"description=JFrog's answer was lost\\, and the artifact was then found stored with this content and these properties"`
+	VerifiedAfterLostAnswer bool                `json:"verified_after_lost_answer,omitempty"`
 	DownloadURI             string              `json:"download_uri,omitempty"`
 	Properties              map[string][]string `json:"properties,omitempty"`
 }
 
 var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
-	Name:    "upload_artifact",
-	Title:   "Upload artifact",
-	Toolset: "artifacts",
-	Class:   guard.ClassWrite,
-	Hints:   Hints{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Deploy one artifact to Artifactory from a local file, text or base64, with properties and optional build info. " +
-		"Streams files, deploys by checksum when JFrog already has the content, and verifies the stored checksums. " +
-		"An existing artifact with different content is a conflict unless overwrite is true.",
+	Name:        "upload_artifact",
+	Title:       "Upload artifact",
+	Class:       guard.ClassWrite,
+	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
+	Description: "Deploy one file from a local file, text or base64, with properties; checksums are verified. " +
+		"Other content at the path is a conflict unless overwrite.",
+	Docs: "from a local file, text or base64; properties and build info; checksum deploy for known content; verifies JFrog's checksums; replacing other content takes `overwrite: true` and a confirmation; the same content already at the path only gets the given properties; a file that changes during the upload stores nothing",
 	Actions: func(in *UploadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
 		if in.content != nil {

@@ -15,7 +15,7 @@ type ScanBuildIn struct {
 	BuildName   string `json:"build_name" jsonschema:"required,minLength=1"`
 	BuildNumber string `json:"build_number" jsonschema:"required,minLength=1"`
 	Project     string `json:"project,omitempty"`
-	Rescan      bool   `json:"rescan,omitempty" jsonschema:"description=Scan again even if results exist"`
+	Rescan      bool   `json:"rescan,omitempty"`
 	WaitSeconds int    `json:"wait_seconds,omitempty" jsonschema:"minimum=0,maximum=600"`
 }
 
@@ -34,14 +34,15 @@ type ScanBuildResult struct {
 }
 
 var scanBuild = Define(Tool[ScanBuildIn, ScanBuildResult]{
-	Name:    "scan_build",
-	Title:   "Scan build with Xray",
-	Toolset: "xray",
-	Class:   guard.ClassRead,
-	// Idempotent: a call during a running scan joins it instead of starting another.
-	Hints: ReadHints,
-	Description: "Scan a published build with Xray, or join the running scan, waiting wait_seconds for fail_build, " +
-		"violations and vulnerabilities by severity. Existing results are returned unless rescan.",
+	Name:  "scan_build",
+	Title: "Scan build with Xray",
+	Class: guard.ClassRead,
+	// Not read-only: it starts a scan in Xray (nothing in Artifactory changes).
+	// Idempotent: a call during a running scan joins it.
+	Annotations: Annotations{ReadOnly: no, Destructive: no, Idempotent: yes, OpenWorld: yes},
+	Description: "Scan a published build with Xray, or join the running scan; wait_seconds waits for fail_build, " +
+		"violations and vulnerabilities. Existing results are returned unless rescan.",
+	Docs: "starts Xray's build scan or joins the running one (Xray's own answer says which, so two server instances start one scan); existing results are read, not rescanned, unless `rescan`; fail_build, violations and vulnerabilities by severity",
 	Actions: func(in *ScanBuildIn) []guard.Action {
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.BuildName, in.Project)}
 	},

@@ -11,17 +11,17 @@ import (
 
 // IgnoreCVE lets one CVE (or Xray issue id) through, for a stated reason.
 type IgnoreCVE struct {
-	CVE    string `json:"cve" jsonschema:"required,minLength=1"`
-	Reason string `json:"reason" jsonschema:"required,minLength=1"`
+	CVE    string `json:"cve" jsonschema:"required"`
+	Reason string `json:"reason" jsonschema:"required"`
 }
 
 // ReleaseGateIn is a gate to check: artifacts or a build, and the bar.
 type ReleaseGateIn struct {
-	Artifacts           []string    `json:"artifacts,omitempty" jsonschema:"maxItems=20,description=repo/path of each"`
+	Artifacts           []string    `json:"artifacts,omitempty" jsonschema:"description=repo/path of each"`
 	BuildName           string      `json:"build_name,omitempty"`
 	BuildNumber         string      `json:"build_number,omitempty"`
 	Project             string      `json:"project,omitempty"`
-	MaxSeverity         string      `json:"max_severity,omitempty" jsonschema:"enum=Low,enum=Medium,enum=High,enum=Critical,default=High,description=Fail at or above"`
+	MaxSeverity         string      `json:"max_severity,omitempty" jsonschema:"enum=Low,enum=Medium,enum=High,enum=Critical,default=High"`
 	IgnoreCVEs          []IgnoreCVE `json:"ignore_cves,omitempty"`
 	RequireScanComplete *bool       `json:"require_scan_complete,omitempty" jsonschema:"default=true"`
 
@@ -36,6 +36,14 @@ func (in *ReleaseGateIn) Validate() error {
 	if (in.BuildName == "") != (in.BuildNumber == "") {
 		return Errorf(CodeInvalidArgument, "", "build_name and build_number go together")
 	}
+	if len(in.Artifacts) > maxGateArtifacts {
+		return Errorf(CodeInvalidArgument, "check them in several calls", "at most %d artifacts per call (got %d)", maxGateArtifacts, len(in.Artifacts))
+	}
+	for _, ic := range in.IgnoreCVEs {
+		if strings.TrimSpace(ic.CVE) == "" || strings.TrimSpace(ic.Reason) == "" {
+			return Errorf(CodeInvalidArgument, "", "each ignore_cves entry needs a cve and a reason")
+		}
+	}
 	in.refs = nil
 	for _, a := range in.Artifacts {
 		repo, path, _ := strings.Cut(a, "/")
@@ -47,6 +55,9 @@ func (in *ReleaseGateIn) Validate() error {
 	}
 	return nil
 }
+
+// maxGateArtifacts bounds one call's Xray requests.
+const maxGateArtifacts = 20
 
 // ReleaseGateResult is the gate's verdict. Blocking findings are one line
 // each: "<subject>: XRAY-1 Critical CVE-… in <component> (fixed in …)".
@@ -61,13 +72,13 @@ type ReleaseGateResult struct {
 }
 
 var checkReleaseGate = Define(Tool[ReleaseGateIn, ReleaseGateResult]{
-	Name:    "check_release_gate",
-	Title:   "Check release gate",
-	Toolset: "xray",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Description: "Whether artifacts or a build pass: no Xray finding at or above max_severity except ignore_cves. " +
-		"An unfinished or missing scan never passes unless require_scan_complete is false.",
+	Name:        "check_release_gate",
+	Title:       "Check release gate",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Description: "Do artifacts or a build pass: no Xray finding at or above max_severity but ignore_cves? " +
+		"An unfinished or missing scan fails unless require_scan_complete is false.",
+	Docs: "artifacts or a build against `max_severity`, with `ignore_cves` (reasons echoed when they match); an unfinished or missing scan never passes unless `require_scan_complete: false`. The guard runs the same evaluation before uploads, copies and moves into a policy's `release_gates`",
 	Actions: func(in *ReleaseGateIn) []guard.Action {
 		as := []guard.Action{guard.PlatformAction(guard.ClassRead)}
 		if in.BuildName != "" {

@@ -15,7 +15,7 @@ import (
 
 // CVEImpactIn is a CVE to trace.
 type CVEImpactIn struct {
-	CVE    string `json:"cve" jsonschema:"required,pattern=^(?i)CVE-[0-9]{4}-[0-9]{4\\,}$"`
+	CVE    string `json:"cve" jsonschema:"required,description=e.g. CVE-2021-44228"`
 	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=500,default=100"`
 	Offset int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
@@ -55,15 +55,14 @@ type CVEImpactResult struct {
 var cvePattern = regexp.MustCompile(`(?i)^CVE-\d{4}-\d{4,}$`)
 
 var findCVEImpact = Define(Tool[CVEImpactIn, CVEImpactResult]{
-	Name:    "find_cve_impact",
-	Title:   "Find CVE impact",
-	Toolset: "xray",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Description: "CVE to affected component versions (Xray), the artifacts that are them (by name or checksum) " +
-		"and the builds that made those (build.name/number properties). Paged.",
+	Name:        "find_cve_impact",
+	Title:       "Find CVE impact",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Description: "A CVE's affected component versions (Xray), the artifacts that are them and the builds that made those. Paged.",
 	// The component search is platform-wide; the artifact query is narrowed
 	// by the guard once the components are known (artifactsOf).
+	Docs:       "a CVE's affected component versions (Xray component search), the readable artifacts that are them (AQL by file name or checksum, scoped by the guard) and the builds that made them (`build.name`/`build.number` properties), paged",
 	Actions:    func(*CVEImpactIn) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
 	ErrorHints: ErrorHints{CodePermissionDenied: "component search needs Xray's Manage Reports role for the JFrog user"},
 	Handle:     cveImpact,

@@ -57,13 +57,12 @@ type ScanStatusResult struct {
 }
 
 var getScanStatus = Define(Tool[ScanStatusIn, ScanStatusResult]{
-	Name:    "get_scan_status",
-	Title:   "Xray scan status",
-	Toolset: "xray",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Description: "Xray scan state of an artifact (repo+path) or build. wait_seconds waits for the end with progress; " +
-		"if the wait ends first, state is still scanning.",
+	Name:        "get_scan_status",
+	Title:       "Xray scan status",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Description: "Xray scan state of an artifact (repo+path) or a build; wait_seconds waits for the end, with progress.",
+	Docs:        "an artifact's or build's scan state; `wait_seconds` (≤ 600, capped by `limits.scan_wait`) polls with backoff and sends progress notifications; a cancelled call returns at once",
 	Actions: func(in *ScanStatusIn) []guard.Action {
 		if in.BuildName != "" {
 			return []guard.Action{guard.BuildAction(guard.BuildRead, in.BuildName, in.Project)}

@@ -13,7 +13,7 @@ import (
 type VulnsIn struct {
 	Repo        string `json:"repo,omitempty"`
 	Path        string `json:"path,omitempty"`
-	SHA256      string `json:"sha256,omitempty" jsonschema:"description=Or instead of repo+path"`
+	SHA256      string `json:"sha256,omitempty" jsonschema:"description=Instead of repo+path"`
 	MinSeverity string `json:"min_severity,omitempty" jsonschema:"enum=Low,enum=Medium,enum=High,enum=Critical"`
 	Limit       int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=200,default=50"`
 	Offset      int    `json:"offset,omitempty" jsonschema:"minimum=0"`
@@ -60,13 +60,13 @@ type VulnsResult struct {
 }
 
 var getArtifactVulnerabilities = Define(Tool[VulnsIn, VulnsResult]{
-	Name:    "get_artifact_vulnerabilities",
-	Title:   "Artifact vulnerabilities",
-	Toolset: "xray",
-	Class:   guard.ClassRead,
-	Hints:   ReadHints,
-	Description: "Xray findings for one artifact: counts by severity, issues with CVEs (CVSS), component, fixed versions; licenses. " +
-		"state is done, scanning, not_indexed or indexing_off (with a hint).",
+	Name:        "get_artifact_vulnerabilities",
+	Title:       "Artifact vulnerabilities",
+	Class:       guard.ClassRead,
+	Annotations: ReadOnly,
+	Description: "Xray findings for one artifact: issues with CVEs, CVSS, component, fixed versions; licenses. " +
+		"Unscanned: state not_indexed, indexing_off or scanning, with a hint.",
+	Docs: "by repo+path or sha256: counts by severity, issues with CVEs (CVSS), impacted component and fixed versions, licenses; `min_severity`, paged. `not_indexed`, `indexing_off` and `scanning` are states with hints, not errors",
 	Actions: func(in *VulnsIn) []guard.Action {
 		if in.SHA256 != "" {
 			// Where the content lives is decided when Xray has said it.

@@ -59,7 +59,7 @@ func TestDoctor(t *testing.T) {
 		emu := emulatortest.Start(t, emulator.DemoSeed())
 		emu.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/xray/", Status: 503})
 		env := map[string]string{"JFROG_URL": emu.URL, "JFROG_ACCESS_TOKEN": emu.AdminToken}
-		code, out := runDoctor(t, env)
+		code, out := runDoctor(t, env, "--toolsets", "all")
 		assert.Equal(t, exitError, code, out)
 		assert.Contains(t, row(out, "xray"), "FAIL")
 		assert.Contains(t, row(out, "xray"), "503")

@@ -40,8 +40,13 @@ func buildGuard(cfg *config.Config, audit io.Writer) (*guard.Guard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local roots: %w", err)
 	}
+	toolsets, err := tools.EnabledToolsets(policy.Toolsets)
+	if err != nil {
+		return nil, err
+	}
 	return guard.New(guard.Config{
 		Policy:     policy,
+		Toolsets:   toolsets,
 		LocalRoots: roots,
 		OwnFiles:   ownFiles(cfg),
 		Audit:      slog.New(slog.NewJSONHandler(audit, nil)).With("log", "audit"),
@@ -89,6 +94,9 @@ func loadPolicy(cfg *config.Config) (guard.Policy, error) {
 		if err != nil {
 			return guard.Policy{}, err
 		}
+		if err := checkToolsets(set); err != nil {
+			return guard.Policy{}, err
+		}
 		if policy, err = set.Profile(cfg.Profile); err != nil {
 			return guard.Policy{}, err
 		}
@@ -105,6 +113,20 @@ func loadPolicy(cfg *config.Config) (guard.Policy, error) {
 		policy.Toolsets = cfg.Toolsets
 	}
 	return policy, nil
+}
+
+// checkToolsets refuses a policy file naming an unknown toolset in any
+// profile, not only in the one applied now.
+func checkToolsets(set *guard.PolicySet) error {
+	if _, err := tools.EnabledToolsets(set.Base.Toolsets); err != nil {
+		return fmt.Errorf("toolsets: %w", err)
+	}
+	for name, p := range set.Profiles {
+		if _, err := tools.EnabledToolsets(p.Toolsets); err != nil {
+			return fmt.Errorf("profile %s: toolsets: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // auditWriter opens the audit log file, or returns stderr.

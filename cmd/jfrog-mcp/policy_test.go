@@ -45,6 +45,13 @@ func TestPolicyCheck(t *testing.T) {
 	code = run(context.Background(), []string{"policy", "check", bad}, nil, io.Discard, &stderr, noEnv)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr.String(), "line 3: field wirte not found")
+
+	// The catalog knows the toolsets: a misspelt one in any profile is refused.
+	require.NoError(t, os.WriteFile(bad, []byte("mode: read-only\nprofiles:\n  ci:\n    toolsets: [artifact]\n"), 0o644))
+	stderr.Reset()
+	code = run(context.Background(), []string{"policy", "check", bad}, nil, io.Discard, &stderr, noEnv)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr.String(), `profile ci: toolsets: unknown toolset "artifact"`)
 }
 
 // The audit log gets one JSON line per decision, with secrets and artifact
@@ -93,4 +100,23 @@ func TestAuditLogFile(t *testing.T) {
 	assert.NotContains(t, string(b), "s3cr3t")
 	assert.NotContains(t, string(b), "forged.token")
 	assert.Contains(t, string(b), `"content_text":"[19 bytes]"`)
+}
+
+// `jfrog-mcp tools` prints the catalog docs/tools.md is generated from.
+func TestToolsCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run(context.Background(), []string{"tools", "--format", "json"}, nil, &stdout, &stderr, noEnv), stderr.String())
+	var doc struct {
+		Toolsets []struct {
+			Name string `json:"name"`
+		} `json:"toolsets"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc))
+	assert.NotEmpty(t, doc.Toolsets)
+	stdout.Reset()
+	require.Equal(t, exitOK, run(context.Background(), []string{"tools"}, nil, &stdout, &stderr, noEnv))
+	assert.True(t, strings.HasPrefix(stdout.String(), "# Tools"))
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run(context.Background(), []string{"tools", "--format", "yaml"}, nil, io.Discard, &stderr, noEnv))
+	assert.Contains(t, stderr.String(), "unknown --format")
 }

@@ -52,6 +52,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case config.CmdVersion:
 		fmt.Fprintln(stdout, "jfrog-mcp", buildinfo.Describe())
 		return exitOK
+	case config.CmdTools:
+		err = printCatalog(stdout, cfg.Format)
 	case config.CmdEmulator:
 		err = runEmulator(ctx, cfg, stdout, logger)
 	case config.CmdPolicy:
@@ -114,6 +116,21 @@ func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, std
 		fmt.Fprintln(stderr, "jfrog-mcp speaks MCP on stdin/stdout: start it from an MCP client (e.g. command \"jfrog-mcp\", args [\"stdio\"]), not by hand. Ctrl-C to quit.")
 	}
 	return mcpserver.ServeStdio(ctx, s, stdin, stdout, logger)
+}
+
+// printCatalog prints every toolset and tool: docs/tools.md and the README
+// table are this output.
+func printCatalog(w io.Writer, format string) error {
+	if format == "json" {
+		b, err := tools.CatalogJSON()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	_, err := io.WriteString(w, tools.CatalogMarkdown())
+	return err
 }
 
 // isTerminal reports whether r is a terminal (a person typing). A character

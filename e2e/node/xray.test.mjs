@@ -21,7 +21,7 @@ const BIN = binaryPath();
 const REQ = { timeout: REQUEST_TIMEOUT_MS };
 const DIR = mkdtempSync(join(tmpdir(), 'jfrog-mcp-xray-'));
 const POLICY = join(DIR, 'policy.yaml');
-writeFileSync(POLICY, 'mode: write\nrelease_gates:\n  - repos: ["app-prod-local"]\n    block_at: High\n');
+writeFileSync(POLICY, 'mode: write\ntoolsets: [default, xray]\nrelease_gates:\n  - repos: ["app-prod-local"]\n    block_at: High\n');
 
 function baseEnv() {
   const env = {};

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"time"
 )
@@ -37,17 +36,6 @@ func epoch(secs int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(secs, 0).UTC()
-}
-
-// Ping calls GET api/v1/system/ping. Only the status is checked: the body text is
-// not documented (reference §4.1).
-func (a *Access) Ping(ctx context.Context) error {
-	resp, err := a.c.do(ctx, Request{Surface: SurfaceAccess, Method: http.MethodGet, Path: "api/v1/system/ping"})
-	if err != nil {
-		return err
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-	return resp.Body.Close()
 }
 
 // WhoAmI calls GET api/v1/tokens/me (Access 7.53.1+) to describe the token in use.

@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -80,13 +78,6 @@ func (s *StorageItem) IsFolder() bool {
 	return s.Children != nil || (s.DownloadURI == "" && s.Checksums == nil && s.Size == "")
 }
 
-// Ping calls GET api/system/ping and checks for the body "OK", so a proxy or login
-// page answering 200 at a wrong URL is not mistaken for Artifactory.
-func (a *Artifactory) Ping(ctx context.Context) error {
-	req := Request{Surface: SurfaceArtifactory, Method: http.MethodGet, Path: "api/system/ping"}
-	return pingText(ctx, a.c, req, "OK")
-}
-
 // Version calls GET api/system/version.
 func (a *Artifactory) Version(ctx context.Context) (*ArtifactoryVersion, error) {
 	var v ArtifactoryVersion
@@ -117,24 +108,6 @@ func (a *Artifactory) ListRepositories(ctx context.Context, opts ListRepositorie
 	}
 	if out == nil {
 		out = []RepositorySummary{}
-	}
-	return out, nil
-}
-
-// GetRepository calls GET api/repositories/<key> and returns the configuration as
-// sent (its shape depends on rclass and package type). A missing key answers 400 on
-// older servers and 404 on newer ones (reference §2.11); both become a 404 APIError.
-func (a *Artifactory) GetRepository(ctx context.Context, key string) (map[string]any, error) {
-	if strings.TrimSpace(key) == "" {
-		return nil, errors.New("client: repository key is empty")
-	}
-	var out map[string]any
-	req := Request{Surface: SurfaceArtifactory, Method: http.MethodGet, Path: "api/repositories/" + escapeSegment(key)}
-	if err := a.c.doJSON(ctx, req, &out); err != nil {
-		if e, ok := AsAPIError(err); ok && e.Status == http.StatusBadRequest {
-			e.Status = http.StatusNotFound
-		}
-		return nil, err
 	}
 	return out, nil
 }
@@ -192,19 +165,20 @@ func storagePath(repo, path string) (string, error) {
 	return p, nil
 }
 
-// pingText sends a ping request and compares its trimmed body with want.
-func pingText(ctx context.Context, c *core, req Request, want string) error {
-	resp, err := c.do(ctx, req)
-	if err != nil {
-		return err
+// GetRepository calls GET api/repositories/<key> and returns the configuration as
+// sent (its shape depends on rclass and package type). A missing key answers 400 on
+// older servers and 404 on newer ones (reference §2.11); both become a 404 APIError.
+func (a *Artifactory) GetRepository(ctx context.Context, key string) (map[string]any, error) {
+	if strings.TrimSpace(key) == "" {
+		return nil, errors.New("client: repository key is empty")
 	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	if err != nil {
-		return fmt.Errorf("%s: reading ping response: %w", describe(req), err)
+	var out map[string]any
+	req := Request{Surface: SurfaceArtifactory, Method: http.MethodGet, Path: "api/repositories/" + escapeSegment(key)}
+	if err := a.c.doJSON(ctx, req, &out); err != nil {
+		if e, ok := AsAPIError(err); ok && e.Status == http.StatusBadRequest {
+			e.Status = http.StatusNotFound
+		}
+		return nil, err
 	}
-	if got := strings.TrimSpace(string(body)); got != want {
-		return fmt.Errorf("%s: unexpected ping response %q (is the %s URL right?)", describe(req), truncate(got, 80), req.Surface)
-	}
-	return nil
+	return out, nil
 }

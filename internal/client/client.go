@@ -151,18 +151,6 @@ func wrap(c *core) *Client {
 // "" for an unknown surface.
 func (c *Client) BaseURL(s Surface) string { return c.core.bases[s] }
 
-// WithAuth returns a copy that authenticates with the caller's own access token
-// instead of the configured credentials (HTTP mode, where each MCP caller brings its
-// own identity). The configured user, password and API key are dropped so the
-// server's identity never leaks into a caller's request; an empty token therefore
-// yields an anonymous client, not a fallback to the server's credentials.
-func (c *Client) WithAuth(token string) *Client {
-	cp := *c.core
-	cp.creds = credentials{token: strings.TrimSpace(token)}
-	cp.warnDeprecatedAuth()
-	return wrap(&cp)
-}
-
 // resolveBases derives each surface's base URL from the platform URL and overrides.
 func resolveBases(cfg Config) (map[Surface]string, error) {
 	platform := ""

@@ -86,14 +86,8 @@ func StatusCode(err error) int {
 	return 0
 }
 
-// IsNotFound reports a 404 (GetRepository also maps its historical 400 to 404).
+// IsNotFound reports a 404.
 func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
-
-// IsUnauthorized reports a 401: missing, expired or invalid credentials.
-func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
-
-// IsForbidden reports a 403: valid credentials without the needed permission.
-func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
 
 // IsChecksumMismatch reports JFrog's 409 for deployed bytes that do not match
 // the X-Checksum-* headers sent with them ("Checksum policy ... rejected the
@@ -103,27 +97,6 @@ func IsChecksumMismatch(err error) bool {
 	var api *APIError
 	return errors.As(err, &api) && api.Status == http.StatusConflict &&
 		strings.Contains(strings.ToLower(api.Message), "checksum")
-}
-
-// IsRateLimited reports a 429.
-func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
-
-// IsRetryable reports an error that may go away if the caller tries again later.
-func IsRetryable(err error) bool {
-	if e, ok := AsAPIError(err); ok {
-		return e.Retryable
-	}
-	return false
-}
-
-// IsTimeout reports a context deadline or a transport timeout (such as the response
-// header timeout), which callers surface as "the JFrog server did not answer in time".
-func IsTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // retryableStatus lists the statuses worth retrying: rate limiting and gateway or
@@ -253,3 +226,19 @@ func truncate(s string, n int) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// IsUnauthorized reports a 401: missing, expired or invalid credentials.
+func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
+
+// IsForbidden reports a 403: valid credentials without the needed permission.
+func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
+
+// IsTimeout reports a context deadline or a transport timeout (such as the response
+// header timeout), which callers surface as "the JFrog server did not answer in time".
+func IsTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 )
 
@@ -13,21 +12,6 @@ type Xray struct{ c *core }
 type XrayVersion struct {
 	XrayVersion  string `json:"xray_version"`
 	XrayRevision string `json:"xray_revision"`
-}
-
-// Ping calls GET api/v1/system/ping and expects {"status":"pong"}.
-func (x *Xray) Ping(ctx context.Context) error {
-	req := Request{Surface: SurfaceXray, Method: http.MethodGet, Path: "api/v1/system/ping"}
-	var out struct {
-		Status string `json:"status"`
-	}
-	if err := x.c.doJSON(ctx, req, &out); err != nil {
-		return err
-	}
-	if out.Status != "pong" {
-		return fmt.Errorf("%s: unexpected ping status %q (is the xray URL right?)", describe(req), truncate(out.Status, 80))
-	}
-	return nil
 }
 
 // Version calls GET api/v1/system/version. Callers use it to pick between API

@@ -25,6 +25,7 @@ const (
 	emulatorFlags
 	policyFlags // the profile and the overrides that policy check applies
 	logFlags
+	formatFlags // tools --format
 )
 
 // Commands lists the subcommands in the order help shows them.
@@ -34,6 +35,7 @@ var Commands = []Command{
 	{Name: CmdDoctor, Usage: "jfrog-mcp doctor [flags]", Summary: "check this configuration against the JFrog Platform: a table with a fix for each failure", flags: []flagGroup{serverFlags, logFlags}},
 	{Name: CmdEmulator, Usage: "jfrog-mcp emulator [flags]", Summary: "run the JFrog emulator alone; prints JFROG_URL=… JFROG_ACCESS_TOKEN=…", flags: []flagGroup{emulatorFlags, logFlags}},
 	{Name: CmdPolicy, Usage: "jfrog-mcp policy check FILE [flags]", Summary: "validate a policy file as the server does at start and print the effective policy", flags: []flagGroup{policyFlags, logFlags}, args: 2},
+	{Name: CmdTools, Usage: "jfrog-mcp tools [--format markdown|json]", Summary: "print the tool catalog (docs/tools.md is this output)", flags: []flagGroup{formatFlags}},
 	{Name: "config-snippet", Usage: "jfrog-mcp config-snippet --client CLIENT [-- server flags]", Summary: "print what to paste into an MCP client's configuration (claude-code, claude-desktop, cursor, vscode, codex)"},
 	{Name: CmdVersion, Usage: "jfrog-mcp version", Summary: "print the version and the source revision"},
 	{Name: CmdHelp, Usage: "jfrog-mcp help [COMMAND]", Summary: "list the commands, or a command's flags", args: -1},

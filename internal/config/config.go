@@ -28,6 +28,7 @@ const (
 	CmdVersion  = "version"
 	CmdPolicy   = "policy"
 	CmdDoctor   = "doctor"
+	CmdTools    = "tools"
 )
 
 // Config is everything a command needs to run.
@@ -68,6 +69,8 @@ type Config struct {
 	// JFrogCLI is set when the URL and credentials came from the JFrog CLI's
 	// configuration (no URL in flags or environment, or --server-id).
 	JFrogCLI *JFrogCLIServer
+	// Format is how the tools command prints the catalog: markdown or json.
+	Format string
 }
 
 // UsageError means the command line or environment is wrong; the process
@@ -139,6 +142,8 @@ func (v *flagValues) flagSet(cmd *Command, getenv func(string) string) *flag.Fla
 			fs.DurationVar(&cfg.SessionIdle, "session-idle", 30*time.Minute, "end a session unused this long")
 			fs.DurationVar(&cfg.BodyTimeout, "body-timeout", 30*time.Second, "most time to receive a request body")
 			fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
+		case formatFlags:
+			fs.StringVar(&cfg.Format, "format", "markdown", "markdown or json")
 		case emulatorFlags:
 			fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8081", "address to listen on")
 			fs.StringVar(&cfg.DataDir, "data", "", "directory for the emulator's blobs and state (default: a temporary directory)")
@@ -224,7 +229,10 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	case v.roots != "":
 		cfg.LocalRoots, cfg.LocalRootsSet = filepath.SplitList(v.roots), true
 	}
-	if cfg.Command == CmdVersion || cfg.Command == CmdEmulator || cfg.Command == CmdPolicy {
+	if cfg.Command == CmdTools && cfg.Format != "markdown" && cfg.Format != "json" {
+		return nil, &UsageError{fmt.Sprintf("unknown --format %q: use markdown or json", cfg.Format)}
+	}
+	if cfg.Command == CmdVersion || cfg.Command == CmdEmulator || cfg.Command == CmdPolicy || cfg.Command == CmdTools {
 		return cfg, nil
 	}
 	env := func(names ...string) string {

@@ -152,14 +152,17 @@ type Denied struct {
 
 func (d *Denied) Error() string { return "guard denied: " + d.Reason }
 
-// Toolsets known to the server. "all" selects every one of them.
-var Toolsets = []string{"platform", "artifacts", "builds", "xray", "repositories", "access"}
-
 // Config selects what the guard allows.
 type Config struct {
 	// Policy is the mode, toolsets and rules; the zero value means
 	// DefaultPolicy(read-only).
 	Policy Policy
+	// Toolsets are the toolsets the server offers, resolved from
+	// Policy.Toolsets by the tool catalog, which owns the list
+	// (tools.EnabledToolsets). Nil leaves toolsets out of the decision, for
+	// callers that only exercise repository rules; the server always
+	// passes the resolved set.
+	Toolsets []string
 	// LocalRoots are the directories upload and download may use (resolved
 	// from Policy.LocalRoots or flags by the caller); none means no local
 	// file access.
@@ -182,11 +185,13 @@ type Guard struct {
 	policy   Policy
 	roots    LocalRoots
 	own      ownFiles
-	toolsets map[string]bool
-	disabled map[string]bool
-	audit    *slog.Logger
-	confirm  *confirmer
-	repos    *repoCache
+	toolsets map[string]bool // nil: every toolset
+	// toolsetList is Config.Toolsets in its order, for Effective.
+	toolsetList []string
+	disabled    map[string]bool
+	audit       *slog.Logger
+	confirm     *confirmer
+	repos       *repoCache
 }
 
 // New validates cfg and builds a Guard.
@@ -210,20 +215,16 @@ func New(cfg Config) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, own: newOwnFiles(cfg.OwnFiles), toolsets: map[string]bool{}, disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf, repos: newRepoCache(cfg.Now)}
+	g := &Guard{mode: p.Mode, policy: p, roots: cfg.LocalRoots, own: newOwnFiles(cfg.OwnFiles), disabled: map[string]bool{}, audit: cfg.Audit, confirm: conf, repos: newRepoCache(cfg.Now)}
 	if g.audit == nil {
 		g.audit = slog.New(slog.DiscardHandler)
 	}
-	sets := p.Toolsets
-	if len(sets) == 0 || slices.Contains(sets, "all") || slices.Contains(sets, "default") {
-		sets = Toolsets
-	}
-	for _, s := range sets {
-		s = strings.TrimSpace(s)
-		if !slices.Contains(Toolsets, s) {
-			return nil, fmt.Errorf("unknown toolset %q: use one or more of %s, or all", s, strings.Join(Toolsets, ", "))
+	if cfg.Toolsets != nil {
+		g.toolsets = map[string]bool{}
+		for _, s := range cfg.Toolsets {
+			g.toolsets[s] = true
 		}
-		g.toolsets[s] = true
+		g.toolsetList = slices.Clone(cfg.Toolsets)
 	}
 	for _, t := range p.DisabledTools {
 		g.disabled[strings.TrimSpace(t)] = true
@@ -237,7 +238,7 @@ func (g *Guard) Mode() Mode { return g.mode }
 // Enabled reports whether a tool is offered at all. Tools whose class the mode
 // does not allow are not registered, so a read-only server never lists them.
 func (g *Guard) Enabled(toolset, tool string, class Class) bool {
-	return g.toolsets[toolset] && !g.disabled[tool] && g.mode.allows(class)
+	return (g.toolsets == nil || g.toolsets[toolset]) && !g.disabled[tool] && g.mode.allows(class)
 }
 
 // Check decides a call before its handler runs and records the decision.
@@ -378,16 +379,13 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	return nil
 }
 
-// Gates returns the release gates of the policy.
-func (g *Guard) Gates() []Gate { return g.policy.Gates }
-
 // Limits returns the per-call limits of the policy.
 func (g *Guard) Limits() Limits { return g.policy.Limits }
 
 // Effective is the compact, agent-readable view of what the guard allows.
 type Effective struct {
 	Mode          Mode              `json:"mode"`
-	Toolsets      []string          `json:"toolsets"`
+	Toolsets      []string          `json:"toolsets,omitempty"`
 	AllowedClass  []Class           `json:"allowed_classes"`
 	Repositories  map[string]string `json:"repositories" jsonschema:"description=Action class -> repository globs (repo or repo/path-prefix) it is allowed on"`
 	Builds        map[string]string `json:"builds,omitempty" jsonschema:"description=Verb (read/publish/promote) -> build name globs it is allowed on ([project/]name; a name alone is the default project)"`
@@ -401,12 +399,7 @@ type Effective struct {
 
 // Effective describes the effective policy.
 func (g *Guard) Effective() Effective {
-	e := Effective{Mode: g.mode, LocalRoots: g.roots, ReleaseGates: g.policy.Gates, Repositories: map[string]string{}}
-	for _, s := range Toolsets {
-		if g.toolsets[s] {
-			e.Toolsets = append(e.Toolsets, s)
-		}
-	}
+	e := Effective{Mode: g.mode, Toolsets: g.toolsetList, LocalRoots: g.roots, ReleaseGates: g.policy.Gates, Repositories: map[string]string{}}
 	for _, c := range []Class{ClassRead, ClassWrite, ClassDelete, ClassPromote, ClassAdmin} {
 		if !g.mode.allows(c) {
 			continue

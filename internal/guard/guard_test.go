@@ -48,7 +48,7 @@ func contains(cs []Class, c Class) bool {
 }
 
 func TestEnabledFollowsToolsetsAndMode(t *testing.T) {
-	g, err := New(Config{Policy: Policy{Mode: ModeWrite, Toolsets: []string{"artifacts"}, DisabledTools: []string{"delete_artifact"}}})
+	g, err := New(Config{Policy: Policy{Mode: ModeWrite, DisabledTools: []string{"delete_artifact"}}, Toolsets: []string{"artifacts"}})
 	require.NoError(t, err)
 	assert.True(t, g.Enabled("artifacts", "upload_artifact", ClassWrite))
 	assert.False(t, g.Enabled("repositories", "list_repositories", ClassRead), "toolset off")
@@ -59,12 +59,12 @@ func TestEnabledFollowsToolsetsAndMode(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	_, err := New(Config{Policy: Policy{Mode: "god"}})
 	assert.ErrorContains(t, err, "unknown mode")
-	_, err = New(Config{Policy: Policy{Toolsets: []string{"artifact"}}})
-	assert.ErrorContains(t, err, `unknown toolset "artifact"`)
 	g, err := New(Config{})
 	require.NoError(t, err)
 	assert.Equal(t, ModeReadOnly, g.Mode(), "read-only is the default")
-	assert.Equal(t, Toolsets, g.Effective().Toolsets)
+	g, err = New(Config{Toolsets: []string{"platform", "artifacts"}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"platform", "artifacts"}, g.Effective().Toolsets, "the catalog's order is kept")
 }
 
 func TestDeniedCallOfDisabledToolIsAudited(t *testing.T) {

@@ -344,11 +344,7 @@ func apply(p *Policy, f profileFile) error {
 		p.Mode = Mode(*f.Mode)
 	}
 	if f.Toolsets != nil {
-		for _, t := range f.Toolsets {
-			if t != "all" && !slices.Contains(Toolsets, t) {
-				return fmt.Errorf("toolsets: unknown toolset %q: use %s or all", t, strings.Join(Toolsets, ", "))
-			}
-		}
+		// Names only: the tool catalog knows the toolsets and resolves them.
 		p.Toolsets = f.Toolsets
 	}
 	if f.Tools != nil {

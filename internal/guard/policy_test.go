@@ -20,7 +20,6 @@ func TestParsePolicyErrorsNameTheLine(t *testing.T) {
 		"bad severity":       {"release_gates:\n  - repos: ['*-prod-*']\n    block_at: scary\n", "line 3: block_at: unknown severity \"scary\""},
 		"bad size":           {"limits:\n  upload_bytes: lots\n", "line 2: limits: \"lots\" is not a positive size"},
 		"bad ttl":            {"limits:\n  token_ttl: forever\n", "line 2: token_ttl"},
-		"bad toolset":        {"toolsets: [artifact]\n", "unknown toolset \"artifact\""},
 		"profile error":      {"profiles:\n  ci:\n    mode: sudo\n", "line 3: mode"},
 		"gate without repos": {"release_gates:\n  - block_at: high\n", "each gate needs repos and block_at"},
 	}
