@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
@@ -18,6 +19,9 @@ const maxAQLLimit = 1000
 type RunAQLIn struct {
 	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
 	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows; lowers a larger .limit()"`
+	// Offset is the next page of a result that had more: it becomes the
+	// query's .offset(), which the guard scopes with the rest.
+	Offset int `json:"offset,omitempty" jsonschema:"minimum=0,description=Rows to skip (the next_offset of a previous page)"`
 
 	parsed *aql.Query // the guard scopes a copy; the handler runs that
 }
@@ -35,6 +39,16 @@ func (in *RunAQLIn) Validate() error {
 	}
 	if q.Domain != aql.DomainItems {
 		return Errorf(CodeInvalidArgument, "write items.find(...)", "only the items domain is supported, not %s", q.Domain)
+	}
+	if in.Offset > 0 {
+		switch {
+		case q.Offset != nil && *q.Offset != int64(in.Offset):
+			return Errorf(CodeInvalidArgument, "give the offset once: in the offset argument or as .offset() in the query", "the query has .offset(%d) and the offset argument is %d", *q.Offset, in.Offset)
+		case includesOtherDomain(q.Include):
+			return Errorf(CodeInvalidArgument, "include only item fields to page, or narrow the query so that one page holds it", "Artifactory allows no .offset() when the include names fields of another domain (%s)", strings.Join(q.Include, ", "))
+		}
+		off := int64(in.Offset)
+		q.Offset = &off
 	}
 	in.parsed = q
 	return nil

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
 
 // lateFinalChunk flushes each answer and holds the final empty chunk back a
@@ -31,4 +34,33 @@ func TestRunAQLReusesItsConnectionOnChunkedAnswers(t *testing.T) {
 		ok[map[string]any](t, res)
 	}
 	assert.LessOrEqual(t, h.emu.Connections()-before, int64(1), "100 run_aql calls should share one connection")
+}
+
+// run_aql pages with a real offset argument, as its next_offset and its
+// truncation hint ask for.
+func TestRunAQLPagesWithOffset(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	for _, n := range []string{"a", "b", "c", "d", "e"} {
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "paged/" + n + ".txt", "content_text": n}))
+	}
+	q := `items.find({"repo":"generic-local","path":"paged"}).include("name").sort({"$asc":["name"]})`
+	names := func(r tools.AQLResult) []string {
+		var out []string
+		for _, row := range r.Items {
+			out = append(out, row[0].(string))
+		}
+		return out
+	}
+	first := ok[tools.AQLResult](t, h.call(t, "run_aql", map[string]any{"query": q, "limit": 2}))
+	require.True(t, first.HasMore)
+	require.NotNil(t, first.NextOffset)
+	assert.Equal(t, []string{"a.txt", "b.txt"}, names(first))
+	second := ok[tools.AQLResult](t, h.call(t, "run_aql", map[string]any{"query": q, "limit": 2, "offset": *first.NextOffset}))
+	assert.Equal(t, []string{"c.txt", "d.txt"}, names(second))
+	assert.Contains(t, second.AQL, ".offset(2)")
+	assert.Equal(t, 2, second.Offset)
+
+	e := failed(t, h.call(t, "run_aql", map[string]any{"query": q + ".offset(1)", "offset": 3}))
+	assert.Equal(t, tools.CodeInvalidArgument, e.Code)
+	assert.Contains(t, e.Hint, "give the offset once")
 }

@@ -80,7 +80,7 @@ var getArtifactInfo = Define(Tool[ArtifactInfoIn, ArtifactInfo]{
 		return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 	},
 	ErrorHints: ErrorHints{
-		CodeNotFound: "no such repository or path: call list_repositories for valid repository keys, then get_artifact_info on the parent folder to see what it contains",
+		CodeNotFound: "the repository exists, the path does not: get_artifact_info on the parent folder shows what it contains",
 	},
 	Handle: artifactInfo,
 	Summary: func(in *ArtifactInfoIn, out *ArtifactInfo) string {

@@ -85,9 +85,10 @@ type Pending struct {
 	Plan                 *Plan `json:"plan,omitempty"`
 }
 
-func (p *Pending) setPending(plan *Plan) { p.ConfirmationRequired, p.Plan = true, plan }
+func (p *Pending) pending() *Pending { return p }
 
-type pender interface{ setPending(*Plan) }
+// pender is a result that embeds Pending.
+type pender interface{ pending() *Pending }
 
 // confirmKey is the argument that carries a confirmation token.
 const confirmKey = "confirm_token"
@@ -141,9 +142,11 @@ func (d *definition[In, Out]) confirmOrPlan(ctx context.Context, deps *Deps, in 
 	}
 	token, exp := deps.Guard.IssueConfirmation(caller, t.Name, digest, plan.fingerprint())
 	plan.ConfirmToken, plan.ExpiresAt = token, exp.UTC().Format(time.RFC3339)
-	out := new(Out)
-	any(out).(pender).setPending(plan)
-	body, err := json.Marshal(out)
+	// Only the plan: the result type's other fields would go out as
+	// placeholders (an empty repo, size 0, verified false) that an agent
+	// could read as facts. Out embeds Pending (Define checks), so this is
+	// a valid Out.
+	body, err := json.Marshal(Pending{ConfirmationRequired: true, Plan: plan})
 	if err != nil {
 		return false, nil, fmt.Errorf("marshal plan: %w", err)
 	}

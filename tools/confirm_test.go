@@ -2,6 +2,7 @@ package tools_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -93,4 +94,33 @@ type elicitFunc func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.Elicit
 
 func (f elicitFunc) Elicit(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 	return f(ctx, r)
+}
+
+// A pending result is the plan and nothing else: the result type's other
+// fields (repo "", size 0, verified false) would read as facts.
+func TestPendingResultIsOnlyThePlan(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "pending/a.txt", "content_text": "a"}))
+	for name, call := range map[string]struct {
+		tool string
+		args map[string]any
+	}{
+		"delete":    {"delete_artifact", map[string]any{"repo": "generic-local", "path": "pending/a.txt"}},
+		"overwrite": {"upload_artifact", map[string]any{"repo": "generic-local", "path": "pending/a.txt", "content_text": "b", "overwrite": true}},
+		"move":      {"move_artifacts", map[string]any{"from_repo": "generic-local", "from_path": "pending/a.txt", "to_repo": "generic-local", "to_path": "pending/b.txt", "dry_run": false}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := h.call(t, call.tool, call.args)
+			require.False(t, res.IsError, text(res))
+			b, err := json.Marshal(res.StructuredContent)
+			require.NoError(t, err)
+			var got map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(b, &got))
+			keys := make([]string, 0, len(got))
+			for k := range got {
+				keys = append(keys, k)
+			}
+			assert.ElementsMatch(t, []string{"confirmation_required", "plan"}, keys, string(b))
+		})
+	}
 }

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -14,7 +15,7 @@ type TransferIn struct {
 	FromRepo string `json:"from_repo" jsonschema:"required,minLength=1"`
 	FromPath string `json:"from_path" jsonschema:"required,minLength=1"`
 	ToRepo   string `json:"to_repo" jsonschema:"required,minLength=1"`
-	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Empty: from_path; an existing folder receives the item"`
+	ToPath   string `json:"to_path,omitempty" jsonschema:"description=Empty: from_path; ending in / or an existing folder: inside it"`
 	DryRun   *bool  `json:"dry_run,omitempty" jsonschema:"default=true"`
 	// JFrog replaces files at the target without asking; here that takes
 	// overwrite, delete permission there, and a confirmation, as for uploads.
@@ -40,8 +41,14 @@ func (in *TransferIn) Validate() error {
 	if err != nil {
 		return err
 	}
-	if to == "" {
+	switch {
+	case to == "":
 		to = from
+	case strings.HasSuffix(in.ToPath, "/"):
+		// A trailing slash names a folder: the item goes inside it, whether
+		// or not the folder exists yet (without this, "incoming/" would
+		// become a file named incoming).
+		to += "/" + path.Base(from)
 	}
 	in.FromPath, in.ToPath = from, to
 	return nil
@@ -124,10 +131,15 @@ func transferSummary(verb string, out *TransferResult) string {
 	if out.DryRun {
 		return fmt.Sprintf("dry run: would %s %s to %s%s; call again with dry_run false to do it", strings.ToLower(verb), out.From, out.To, replacing)
 	}
+	if out.VerifiedAfterLostAnswer {
+		replacing += "; JFrog's answer was lost, the result was checked afterwards"
+	}
 	return fmt.Sprintf("%s %s to %s: done%s", verb, out.From, out.To, replacing)
 }
 
-const transferErrorHint = "no such source or target repository: check with get_artifact_info and list_repositories"
+// Both repositories were looked up before the call was decided (an unknown
+// key is refused there, by name), so JFrog's 404 is about the source path.
+const transferErrorHint = "both repositories exist; from_path does not: check it with get_artifact_info on its folder"
 
 var copyArtifacts = Define(Tool[TransferCallIn, TransferResult]{
 	Name:        "copy_artifacts",

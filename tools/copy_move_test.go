@@ -235,3 +235,26 @@ func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
 		assert.Empty(t, hw.requestsSince(t0), "refused before JFrog")
 	})
 }
+
+// A to_path ending in '/' is a folder: the item lands inside it, for a copy
+// and a move, whether the folder exists or not.
+func TestCopyAndMoveIntoAFolderWithATrailingSlash(t *testing.T) {
+	for _, tool := range []string{"copy_artifacts", "move_artifacts"} {
+		t.Run(tool, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "build/app.jar", "content_text": "jar"}))
+			args := map[string]any{"from_repo": "generic-local", "from_path": "build/app.jar", "to_repo": "generic-local", "to_path": "incoming/", "dry_run": false}
+			res := h.call(t, tool, args)
+			out := ok[tools.TransferResult](t, res)
+			if out.Plan != nil {
+				args["confirm_token"] = out.Plan.ConfirmToken
+				out = ok[tools.TransferResult](t, h.call(t, tool, args))
+			}
+			assert.True(t, out.Done)
+			assert.Equal(t, "generic-local/incoming/app.jar", out.To)
+			info := ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "incoming"}))
+			assert.Equal(t, "folder", info.Type, "incoming is a folder, not a file named incoming")
+			ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "incoming/app.jar"}))
+		})
+	}
+}

@@ -40,7 +40,7 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	Actions: func(in *DeleteIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path}}
 	},
-	ErrorHints: ErrorHints{CodeNotFound: "nothing at that path: check it with get_artifact_info"},
+	ErrorHints: ErrorHints{CodeNotFound: "the repository exists, nothing is at that path: check it with get_artifact_info on its folder"},
 	Confirm:    deletePlan,
 	Handle: func(ctx context.Context, d *Deps, in *DeleteIn, dec *guard.Decision) (*DeleteResult, error) {
 		if err := d.Client.Artifactory.DeleteItem(ctx, deleteRepo(in, dec), in.Path); err != nil {

@@ -58,7 +58,7 @@ var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 		}
 		return as
 	},
-	ErrorHints: ErrorHints{CodeNotFound: "no such file: check the path with get_artifact_info on its folder, or search_artifacts by name"},
+	ErrorHints: ErrorHints{CodeNotFound: "the repository exists, the file does not: check the path with get_artifact_info on its folder, or search_artifacts by name"},
 	Handle:     download,
 	Summary: func(in *DownloadIn, out *DownloadResult) string {
 		if out.LocalPath != "" {

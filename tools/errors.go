@@ -144,12 +144,14 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 func lostAnswer(l *client.LostAnswerError) *Error {
 	e := &Error{Code: CodeUpstreamUnavailable, Message: l.Error(), Surface: string(client.SurfaceArtifactory), Retryable: l.Retryable}
 	switch {
-	case !l.Checked:
-		e.Hint = "it may or may not have been done: check the source and target with get_artifact_info before calling again"
-	case l.Retryable:
+	case l.Retryable && l.Checked:
 		e.Hint = "nothing was changed: calling again is safe once JFrog answers (get_platform_info shows whether it does)"
-	default:
+	case l.Retryable:
+		e.Hint = "whether it was done is unknown, but calling again is safe: it does the same once more"
+	case l.Checked:
 		e.Hint = "calling again is not safe as things stand: check the source and target with get_artifact_info first"
+	default:
+		e.Hint = "it may or may not have been done: check the source and target with get_artifact_info before calling again"
 	}
 	return e
 }

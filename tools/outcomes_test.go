@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -83,9 +84,11 @@ func TestChangesWhoseAnswerIsLostAreReportedDone(t *testing.T) {
 		h := newHarness(t, harnessOpts{})
 		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "src/a.txt", "content_text": "a"}))
 		h.emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", LoseAnswer: true, Times: 1})
-		out := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", map[string]any{
-			"from_repo": "generic-local", "from_path": "src", "to_repo": "generic-local", "to_path": "copy", "dry_run": false}))
+		res := h.call(t, "copy_artifacts", map[string]any{
+			"from_repo": "generic-local", "from_path": "src", "to_repo": "generic-local", "to_path": "copy", "dry_run": false})
+		out := ok[tools.TransferResult](t, res)
 		assert.True(t, out.Done)
+		assert.Contains(t, text(res), "answer was lost")
 		assert.True(t, out.VerifiedAfterLostAnswer)
 		assert.Equal(t, 1, h.emu.Emu.Faults().Performed(http.MethodPost))
 		ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "copy/a.txt"}))
@@ -117,13 +120,19 @@ func TestChangesWhoseAnswerIsLostAreReportedDone(t *testing.T) {
 		out := ok[tools.DeleteResult](t, h.call(t, "delete_artifact", args))
 		assert.True(t, out.Deleted)
 		assert.Equal(t, 1, h.emu.Emu.Faults().Performed(http.MethodDelete))
-		deletes := 0
-		for _, r := range h.emu.Emu.Requests() {
-			if r.Method == http.MethodDelete {
-				deletes++
+		deletes := func() int {
+			n := 0
+			for _, r := range h.emu.Emu.Requests() {
+				if r.Method == http.MethodDelete {
+					n++
+				}
 			}
+			return n
 		}
-		assert.Equal(t, 1, deletes, "no second DELETE was sent")
+		// A request whose connection the fault took over is logged when its
+		// handler returns, which can be after the call has ended.
+		require.Eventually(t, func() bool { return deletes() >= 1 }, 5*time.Second, time.Millisecond)
+		assert.Equal(t, 1, deletes(), "no second DELETE was sent")
 	})
 }
 
@@ -164,4 +173,49 @@ func TestExhaustedRetriesAreUpstreamUnavailable(t *testing.T) {
 		assert.NotEmpty(t, e.Hint)
 		assert.Zero(t, h.emu.Emu.Faults().Performed(http.MethodPut))
 	})
+}
+
+// Every fault the emulator can inject on an upload, once or on every
+// attempt: the call either succeeds with the file stored whole, or fails
+// with a hint and leaves nothing under the target's name; a failure is
+// never internal and never leaves other content there.
+func TestUploadUnderEveryFault(t *testing.T) {
+	faults := map[string]emulator.FaultRule{
+		"429":                {Status: http.StatusTooManyRequests, RetryAfter: "0"},
+		"503":                {Status: http.StatusServiceUnavailable},
+		"502":                {Status: http.StatusBadGateway},
+		"reset":              {Reset: true},
+		"reset during body":  {ResetAfterBodyBytes: 512},
+		"answer lost":        {LoseAnswer: true},
+		"answer cut, reset":  {TruncateBody: true},
+		"answer cut, closed": {CloseEarly: true},
+	}
+	for name, rule := range faults {
+		for _, times := range []int{1, 0} {
+			for _, size := range []int{1 << 10, 64 << 10} {
+				t.Run(name+"/times="+strconv.Itoa(times)+"/"+strconv.Itoa(size), func(t *testing.T) {
+					dir := t.TempDir()
+					h := newHarness(t, harnessOpts{roots: []string{dir}})
+					file, sha := randomFile(t, dir, "f.bin", size)
+					r := rule
+					r.Method, r.PathPrefix, r.WithBody, r.Times = http.MethodPut, "/artifactory/generic-local/m/", true, times
+					h.emu.Emu.Faults().Inject(r)
+					res := h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "m/f.bin", "local_path": file})
+					h.emu.Emu.Faults().Clear()
+					if !res.IsError {
+						up := ok[tools.UploadResult](t, res)
+						assert.True(t, up.Verified)
+						assert.Equal(t, sha, storedSHA256(t, h, "generic-local", "m/f.bin"), "stored whole")
+						return
+					}
+					e := failed(t, res)
+					assert.Contains(t, []tools.Code{tools.CodeUpstreamUnavailable, tools.CodeRateLimited}, e.Code, e.Message)
+					assert.True(t, e.Retryable)
+					assert.NotEmpty(t, e.Hint)
+					info := h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "m/f.bin"})
+					assert.True(t, info.IsError, "a failed upload leaves nothing under the target's name")
+				})
+			}
+		}
+	}
 }

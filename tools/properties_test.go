@@ -1,9 +1,12 @@
 package tools_test
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
@@ -47,4 +50,59 @@ func TestPropertiesRoundTrip(t *testing.T) {
 		e := failed(t, h.call(t, "set_artifact_properties", map[string]any{"repo": "generic-local", "path": "props/none", "properties": map[string]any{"a": "b"}}))
 		assert.Equal(t, tools.CodeNotFound, e.Code)
 	})
+}
+
+// Removing a key the item does not have says so, instead of "removed".
+func TestDeleteAPropertyThatIsNotSet(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "p/a.txt", "content_text": "a", "properties": map[string]any{"qa": "passed"}}))
+	res := h.call(t, "delete_artifact_properties", map[string]any{"repo": "generic-local", "path": "p/a.txt", "keys": []any{"qa", "nope"}})
+	out := ok[tools.PropertiesResult](t, res)
+	assert.Equal(t, []string{"nope"}, out.NotSet)
+	assert.NotContains(t, out.Properties, "qa")
+	assert.Contains(t, text(res), "removed qa from generic-local/p/a.txt; not set there: nope")
+
+	res = h.call(t, "delete_artifact_properties", map[string]any{"repo": "generic-local", "path": "p/a.txt", "keys": []any{"nope"}})
+	assert.Contains(t, text(res), "nothing removed from generic-local/p/a.txt; not set there: nope")
+}
+
+// A recursive change at a repository root or on a large folder is
+// two-phase, with a count in the plan; a small folder is not.
+func TestRecursivePropertiesOnALargeTreeAsk(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	for i := range 101 {
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": fmt.Sprintf("big/f%03d.txt", i), "content_text": "x"}))
+	}
+	ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "small/a.txt", "content_text": "x"}))
+
+	t.Run("a small folder does not ask", func(t *testing.T) {
+		out := ok[tools.PropertiesResult](t, h.call(t, "set_artifact_properties", map[string]any{"repo": "generic-local", "path": "small", "properties": map[string]any{"k": "v"}, "recursive": true}))
+		assert.False(t, out.ConfirmationRequired)
+	})
+	for name, c := range map[string]struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		"set on a large folder": {"set_artifact_properties", map[string]any{"repo": "generic-local", "path": "big", "properties": map[string]any{"k": "v"}, "recursive": true},
+			"set k on generic-local/big and every file under it (101 files)"},
+		"delete at a repository root": {"delete_artifact_properties", map[string]any{"repo": "generic-local", "keys": []any{"k"}, "recursive": true},
+			"remove k on the root of generic-local and every file under it"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t0 := time.Now()
+			plan := ok[tools.PropertiesResult](t, h.call(t, c.tool, c.args))
+			require.True(t, plan.ConfirmationRequired)
+			assert.Contains(t, plan.Plan.Summary, c.want)
+			for _, r := range h.requestsSince(t0) {
+				assert.NotContains(t, r.Path, "properties", "nothing changed before the confirmation")
+				assert.NotContains(t, r.RawQuery, "properties=", "nothing changed before the confirmation")
+			}
+			c.args["confirm_token"] = plan.Plan.ConfirmToken
+			done := ok[tools.PropertiesResult](t, h.call(t, c.tool, c.args))
+			assert.False(t, done.ConfirmationRequired)
+		})
+	}
+	info := ok[tools.ArtifactInfo](t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "big/f050.txt"}))
+	assert.NotContains(t, info.Properties, "k", "set on big, then removed from the whole repository")
 }

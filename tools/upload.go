@@ -128,7 +128,7 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		return as
 	},
 	ErrorHints: ErrorHints{
-		CodeNotFound:         "no such repository: call list_repositories",
+		CodeNotFound:         "JFrog found no repository to deploy to (a virtual without a deployment repository, or one removed meanwhile): call list_repositories",
 		CodePermissionDenied: "the JFrog user may not deploy here; pick a repository it can write to",
 		CodeConflict:         "JFrog refused the artifact; its message says why (for example the repository's snapshot/release policy)",
 	},

@@ -21,7 +21,6 @@ type ScanBuildIn struct {
 
 // ScanBuildResult is a build scan: running, or its outcome.
 type ScanBuildResult struct {
-	Build     string `json:"build"`
 	State     string `json:"state" jsonschema:"enum=done,enum=scanning,enum=failed"`
 	Triggered bool   `json:"triggered" jsonschema:"description=This call started the scan"`
 	FailBuild bool   `json:"fail_build,omitempty"`
@@ -40,16 +39,15 @@ var scanBuild = Define(Tool[ScanBuildIn, ScanBuildResult]{
 	// Not read-only: it starts a scan in Xray (nothing in Artifactory changes).
 	// Idempotent: a call during a running scan joins it.
 	Annotations: Annotations{ReadOnly: no, Destructive: no, Idempotent: yes, OpenWorld: yes},
-	Description: "Scan a published build with Xray, or join the running scan; wait_seconds waits for fail_build, " +
-		"violations and vulnerabilities. Existing results are returned unless rescan.",
-	Docs: "starts Xray's build scan or joins the running one (Xray's own answer says which, so two server instances start one scan); existing results are read, not rescanned, unless `rescan`; fail_build, violations and vulnerabilities by severity",
+	Description: "Scan a build with Xray or join the running scan; wait_seconds waits for the outcome. Existing results are returned unless rescan.",
+	Docs:        "starts Xray's build scan or joins the running one (Xray's own answer says which, so two server instances start one scan); existing results are read, not rescanned, unless `rescan`; fail_build, violations and vulnerabilities by severity",
 	Actions: func(in *ScanBuildIn) []guard.Action {
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.BuildName, in.Project)}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "Artifactory has no such build: publish it first, or check name and number"},
 	Handle:     scanBuildHandle,
 	Summary: func(in *ScanBuildIn, out *ScanBuildResult) string {
-		return "build scan of " + out.Build + ": " + out.State
+		return "build scan of " + in.BuildName + "/" + in.BuildNumber + ": " + out.State
 	},
 })
 
@@ -58,7 +56,8 @@ var scanBuild = Define(Tool[ScanBuildIn, ScanBuildResult]{
 // Xray's own 202, so two calls on two server instances also start one scan.
 func scanBuildHandle(ctx context.Context, d *Deps, in *ScanBuildIn, _ *guard.Decision) (*ScanBuildResult, error) {
 	ref := client.BuildRef{Name: in.BuildName, Number: in.BuildNumber, Project: in.Project}
-	out := &ScanBuildResult{Build: in.BuildName + "/" + in.BuildNumber, State: stateScanning}
+	build := in.BuildName + "/" + in.BuildNumber
+	out := &ScanBuildResult{State: stateScanning}
 	p, err := d.Client.Xray.NewBuildScanPoller(ctx, ref, true)
 	if err != nil {
 		return nil, err
@@ -77,7 +76,7 @@ func scanBuildHandle(ctx context.Context, d *Deps, in *ScanBuildIn, _ *guard.Dec
 		res = nil
 	}
 	if res == nil && in.WaitSeconds > 0 {
-		_, err := waitFor(ctx, d, in.WaitSeconds, "build scan of "+out.Build, func(ctx context.Context) (string, error) {
+		_, err := waitFor(ctx, d, in.WaitSeconds, "build scan of "+build, func(ctx context.Context) (string, error) {
 			r, err := p.Poll(ctx)
 			if err != nil || r == nil {
 				return stateScanning, err

@@ -76,9 +76,8 @@ var checkReleaseGate = Define(Tool[ReleaseGateIn, ReleaseGateResult]{
 	Title:       "Check release gate",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "Do artifacts or a build pass: no Xray finding at or above max_severity but ignore_cves? " +
-		"An unfinished or missing scan fails unless require_scan_complete is false.",
-	Docs: "artifacts or a build against `max_severity`, with `ignore_cves` (reasons echoed when they match); an unfinished or missing scan never passes unless `require_scan_complete: false`. The guard runs the same evaluation before uploads, copies and moves into a policy's `release_gates`",
+	Description: "Do artifacts or a build pass: no Xray finding at or above max_severity but ignore_cves? An unfinished scan fails.",
+	Docs:        "artifacts or a build against `max_severity`, with `ignore_cves` (reasons echoed when they match); an unfinished or missing scan never passes unless `require_scan_complete: false`. The guard runs the same evaluation before uploads, copies and moves into a policy's `release_gates`",
 	Actions: func(in *ReleaseGateIn) []guard.Action {
 		as := []guard.Action{guard.PlatformAction(guard.ClassRead)}
 		if in.BuildName != "" {

@@ -15,9 +15,9 @@ import (
 
 // CVEImpactIn is a CVE to trace.
 type CVEImpactIn struct {
-	CVE    string `json:"cve" jsonschema:"required,description=e.g. CVE-2021-44228"`
-	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=500,default=100"`
-	Offset int    `json:"offset,omitempty" jsonschema:"minimum=0"`
+	CVE    string `json:"cve" jsonschema:"required"`
+	Limit  int    `json:"limit,omitempty" jsonschema:"default=100"`
+	Offset int    `json:"offset,omitempty"`
 }
 
 // ImpactComponent is an affected component version and how many readable
@@ -47,7 +47,6 @@ type ImpactBuild struct {
 // builds counted.
 type CVEImpactResult struct {
 	List[ImpactArtifact]
-	CVE        string            `json:"cve"`
 	Components []ImpactComponent `json:"components"`
 	Builds     []ImpactBuild     `json:"builds"`
 }
@@ -59,7 +58,7 @@ var findCVEImpact = Define(Tool[CVEImpactIn, CVEImpactResult]{
 	Title:       "Find CVE impact",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "A CVE's affected component versions (Xray), the artifacts that are them and the builds that made those. Paged.",
+	Description: "A CVE's affected component versions (Xray), the artifacts that are them, and their builds.",
 	// The component search is platform-wide; the artifact query is narrowed
 	// by the guard once the components are known (artifactsOf).
 	Docs:       "a CVE's affected component versions (Xray component search), the readable artifacts that are them (AQL by file name or checksum, scoped by the guard) and the builds that made them (`build.name`/`build.number` properties), paged",
@@ -67,20 +66,26 @@ var findCVEImpact = Define(Tool[CVEImpactIn, CVEImpactResult]{
 	ErrorHints: ErrorHints{CodePermissionDenied: "component search needs Xray's Manage Reports role for the JFrog user"},
 	Handle:     cveImpact,
 	Summary: func(in *CVEImpactIn, out *CVEImpactResult) string {
-		return fmt.Sprintf("%s: %d components, %d builds", out.CVE, len(out.Components), len(out.Builds))
+		return fmt.Sprintf("%s: %d components, %d builds", strings.ToUpper(in.CVE), len(out.Components), len(out.Builds))
 	},
 })
 
-func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn, _ *guard.Decision) (*CVEImpactResult, error) {
-	cve := strings.ToUpper(in.CVE)
-	if !cvePattern.MatchString(cve) {
-		return nil, Errorf(CodeInvalidArgument, "", "%q is not a CVE id (CVE-YYYY-NNNN)", in.CVE)
+// Validate wants a CVE id and a page within bounds.
+func (in *CVEImpactIn) Validate() error {
+	if !cvePattern.MatchString(in.CVE) {
+		return Errorf(CodeInvalidArgument, "", "%q is not a CVE id (CVE-YYYY-NNNN)", in.CVE)
 	}
+	in.CVE = strings.ToUpper(in.CVE)
+	return checkPage(in.Offset, in.Limit, 500)
+}
+
+func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn, _ *guard.Decision) (*CVEImpactResult, error) {
+	cve := in.CVE
 	found, err := d.Client.Xray.SearchByCVEs(ctx, []string{cve})
 	if err != nil {
 		return nil, err
 	}
-	out := &CVEImpactResult{CVE: cve, Components: []ImpactComponent{}, Builds: []ImpactBuild{}}
+	out := &CVEImpactResult{Components: []ImpactComponent{}, Builds: []ImpactBuild{}}
 	var all []ImpactArtifact
 	builds := map[string]int{}
 	for _, f := range found {

@@ -39,7 +39,6 @@ func TestFindCVEImpact(t *testing.T) {
 	h := newHarness(t, harnessOpts{seed: impactSeed(), rules: &p})
 
 	got := ok[tools.CVEImpactResult](t, h.call(t, "find_cve_impact", map[string]any{"cve": "cve-2021-44228"}))
-	assert.Equal(t, "CVE-2021-44228", got.CVE)
 	assert.Equal(t, []tools.ImpactComponent{{Component: "gav://org.apache.logging.log4j:log4j-core:2.14.1", Artifacts: 3}}, got.Components)
 	comp := "gav://org.apache.logging.log4j:log4j-core:2.14.1"
 	assert.Equal(t, []tools.ImpactArtifact{

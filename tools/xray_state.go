@@ -144,3 +144,11 @@ func stripBinMgr(p string) (string, string) {
 	}
 	return parts[1], strings.TrimSuffix(parts[2], "/")
 }
+
+// checkPage bounds offset and limit; 0 means the tool's default limit.
+func checkPage(offset, limit, maxLimit int) error {
+	if offset < 0 || limit < 0 || limit > maxLimit {
+		return Errorf(CodeInvalidArgument, "", "offset must be ≥ 0 and limit from 1 to %d", maxLimit)
+	}
+	return nil
+}

@@ -49,7 +49,7 @@ func fileOf(repo, path string) (string, error) {
 
 // ScanStatusResult is where Xray is with the scan.
 type ScanStatusResult struct {
-	Subject string `json:"subject"`
+	subject string
 	State   string `json:"state"`
 	Time    string `json:"time,omitempty"`
 	Waited  bool   `json:"waited,omitempty"`
@@ -71,11 +71,11 @@ var getScanStatus = Define(Tool[ScanStatusIn, ScanStatusResult]{
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "no such artifact or build in Xray: check the names"},
 	Handle:     scanStatus,
-	Summary:    func(in *ScanStatusIn, out *ScanStatusResult) string { return out.Subject + ": " + out.State },
+	Summary:    func(in *ScanStatusIn, out *ScanStatusResult) string { return out.subject + ": " + out.State },
 })
 
 func scanStatus(ctx context.Context, d *Deps, in *ScanStatusIn, _ *guard.Decision) (*ScanStatusResult, error) {
-	out := &ScanStatusResult{Subject: in.Repo + "/" + in.Path}
+	out := &ScanStatusResult{subject: in.Repo + "/" + in.Path}
 	check := func(ctx context.Context) (string, error) {
 		s, err := scanOfArtifact(ctx, d, in.Repo, in.Path)
 		if err != nil {
@@ -85,7 +85,7 @@ func scanStatus(ctx context.Context, d *Deps, in *ScanStatusIn, _ *guard.Decisio
 		return s.State, nil
 	}
 	if in.BuildName != "" {
-		out.Subject = "build " + in.BuildName + "/" + in.BuildNumber
+		out.subject = "build " + in.BuildName + "/" + in.BuildNumber
 		ref := client.BuildRef{Name: in.BuildName, Number: in.BuildNumber, Project: in.Project}
 		check = func(ctx context.Context) (string, error) {
 			st, err := d.Client.Xray.BuildStatus(ctx, ref)
@@ -102,7 +102,7 @@ func scanStatus(ctx context.Context, d *Deps, in *ScanStatusIn, _ *guard.Decisio
 	}
 	if !finished(state) && in.WaitSeconds > 0 {
 		out.Waited = true
-		if state, err = waitFor(ctx, d, in.WaitSeconds, out.Subject, check); err != nil {
+		if state, err = waitFor(ctx, d, in.WaitSeconds, out.subject, check); err != nil {
 			return nil, err
 		}
 	}

@@ -15,12 +15,15 @@ type VulnsIn struct {
 	Path        string `json:"path,omitempty"`
 	SHA256      string `json:"sha256,omitempty" jsonschema:"description=Instead of repo+path"`
 	MinSeverity string `json:"min_severity,omitempty" jsonschema:"enum=Low,enum=Medium,enum=High,enum=Critical"`
-	Limit       int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=200,default=50"`
-	Offset      int    `json:"offset,omitempty" jsonschema:"minimum=0"`
+	Limit       int    `json:"limit,omitempty" jsonschema:"default=50"`
+	Offset      int    `json:"offset,omitempty"`
 }
 
 // Validate wants exactly one way of naming the artifact.
 func (in *VulnsIn) Validate() error {
+	if err := checkPage(in.Offset, in.Limit, 200); err != nil {
+		return err
+	}
 	byPath := in.Repo != "" || in.Path != ""
 	if byPath == (in.SHA256 != "") {
 		return Errorf(CodeInvalidArgument, "", "give repo and path, or sha256")
@@ -64,9 +67,8 @@ var getArtifactVulnerabilities = Define(Tool[VulnsIn, VulnsResult]{
 	Title:       "Artifact vulnerabilities",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "Xray findings for one artifact: issues with CVEs, CVSS, component, fixed versions; licenses. " +
-		"Unscanned: state not_indexed, indexing_off or scanning, with a hint.",
-	Docs: "by repo+path or sha256: counts by severity, issues with CVEs (CVSS), impacted component and fixed versions, licenses; `min_severity`, paged. `not_indexed`, `indexing_off` and `scanning` are states with hints, not errors",
+	Description: "Xray findings for one artifact: CVEs, CVSS, component, fixed versions, licenses; else its scan state with a hint.",
+	Docs:        "by repo+path or sha256: counts by severity, issues with CVEs (CVSS), impacted component and fixed versions, licenses; `min_severity`, paged. `not_indexed`, `indexing_off` and `scanning` are states with hints, not errors",
 	Actions: func(in *VulnsIn) []guard.Action {
 		if in.SHA256 != "" {
 			// Where the content lives is decided when Xray has said it.

@@ -55,7 +55,9 @@ func runEmulator(ctx context.Context, cfg *config.Config, stdout io.Writer, logg
 			return fmt.Errorf("load seed: %w", err)
 		}
 	}
-	emu, err := emulator.New(emulator.Options{DataDir: cfg.DataDir, Seed: seed, Logger: logger})
+	// With --data the emulator keeps its state there, so it can be stopped
+	// and started again; a saved state wins over the seed.
+	emu, err := emulator.New(emulator.Options{DataDir: cfg.DataDir, Seed: seed, Logger: logger, Persist: cfg.DataDir != "", AdminToken: cfg.AdminToken})
 	if err != nil {
 		return fmt.Errorf("start emulator: %w", err)
 	}

@@ -46,12 +46,17 @@ func (a *Artifactory) AQL(ctx context.Context, query string) (*AQLResult, error)
 		// rate limiting on JFrog Cloud) or a dropped connection cannot change anything.
 		Idempotent: true,
 	}
-	resp, err := a.c.do(ctx, req)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		resp, err := a.c.do(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		out, err := decodeAQL(ctx, req, resp.Body, a.c.maxAQL)
+		_ = resp.Body.Close()
+		if again, aerr := a.c.againAfterCut(ctx, &req, nil, attempt, err); !again {
+			return out, aerr
+		}
 	}
-	defer func() { _ = resp.Body.Close() }()
-	return decodeAQL(ctx, req, resp.Body, a.c.maxAQL)
 }
 
 // decodeAQL decodes an AQL answer, reading at most limit bytes of it.

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -76,6 +77,34 @@ func connLosses() []connLoss {
 	}
 }
 
+// lossNamed returns the connLoss called name.
+func lossNamed(t *testing.T, name string) connLoss {
+	for _, l := range connLosses() {
+		if l.name == name {
+			return l
+		}
+	}
+	t.Fatalf("no connection loss %q", name)
+	return connLoss{}
+}
+
+// lossFirst starts a recording server that loses the first request's
+// connection the named way and answers body to every other; calls counts
+// the requests since the last calls.Store(0).
+func lossFirst(t *testing.T, name, body string) (*httptest.Server, *recorder, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	loss := lossNamed(t, name)
+	srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			loss.drop(t, w, r)
+			return
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
+	return srv, rec, &calls
+}
+
 // Every way a listener drops an idempotent request is retried, for bodies
 // small enough to sit in the socket buffers and large enough to be cut while
 // they are written; the retry sends the whole body again.
@@ -135,9 +164,13 @@ func TestConnectionLostFormsFromARealListener(t *testing.T) {
 				}
 				require.Error(t, err)
 				assert.True(t, isConnReset(err), "not recognised: %v", err)
-				seen[innerError(err)]++
+				msg := innerError(err)
+				if i := strings.LastIndex(msg, ": "); i >= 0 {
+					msg = msg[i+len(": "):] // without the addresses
+				}
+				seen[msg]++
 			}
-			t.Logf("forms seen: %d distinct", len(seen))
+			t.Logf("forms seen: %v", seen)
 		})
 	}
 }
@@ -182,14 +215,7 @@ func TestConnectionLostForms(t *testing.T) {
 // A GET whose answer is cut off is sent again, and what the cut answer had
 // filled in does not survive into the retry's result.
 func TestCutAnswerRetriedForAGet(t *testing.T) {
-	var calls atomic.Int32
-	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 1 {
-			connLosses()[5].drop(t, w, r)
-			return
-		}
-		writeJSON(w, http.StatusOK, `{"b":2}`)
-	})
+	srv, _, calls := lossFirst(t, "close during the answer", `{"b":2}`)
 	out := map[string]int{}
 	require.NoError(t, newClient(t, srv.URL).DoJSON(t.Context(), Request{Surface: SurfaceArtifactory, Path: "api/x"}, &out))
 	assert.Equal(t, map[string]int{"b": 2}, out)
@@ -202,4 +228,16 @@ func TestCutAnswerRetriedForAGet(t *testing.T) {
 	require.ErrorIs(t, err, errAnswerCut)
 	assert.NotErrorIs(t, err, ErrNotJSON)
 	assert.Equal(t, int32(1), calls.Load())
+}
+
+// An AQL search (a POST that is a read) whose answer is cut off is sent
+// again with its query.
+func TestCutAQLAnswerRetried(t *testing.T) {
+	srv, rec, _ := lossFirst(t, "reset during the answer", `{"results":[{"repo":"r"}],"range":{"start_pos":0,"end_pos":1,"total":1}}`)
+	res, err := newClient(t, srv.URL).Artifactory.AQL(t.Context(), `items.find({"repo":"r"})`)
+	require.NoError(t, err)
+	assert.Len(t, res.Results, 1)
+	reqs := rec.all()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, reqs[0].Body, reqs[1].Body, "the query is sent again whole")
 }

@@ -29,7 +29,7 @@ func (a *Artifactory) DeleteItem(ctx context.Context, repo, path string) error {
 	req := Request{Surface: SurfaceArtifactory, Method: http.MethodDelete, Path: p, Settled: gone}
 	err = a.c.doJSON(ctx, req, nil)
 	switch e, ok := AsAPIError(err); {
-	case errors.Is(err, errSettled):
+	case errors.Is(err, ErrSettled):
 		return nil
 	case ok && e.Status == http.StatusNotFound && e.attempts > 1:
 		return nil

@@ -66,9 +66,10 @@ func answerLate(ctx context.Context, err error) bool {
 	return err != nil && ctx.Err() == nil && IsTimeout(err)
 }
 
-// errSettled is what do returns when Request.Settled found the effect of an
-// attempt whose answer was lost: the request is not sent again.
-var errSettled = errors.New("client: the effect of the request is visible; not sent again")
+// ErrSettled is what Do returns when Request.Settled found the effect of an
+// attempt whose answer was lost: the request was not sent again, and what it
+// asked for is done.
+var ErrSettled = errors.New("client: the effect of the request is visible; not sent again")
 
 // settledAfter asks r.Settled, when set, whether the failed attempt took effect.
 func settledAfter(ctx context.Context, r Request) bool {

@@ -40,6 +40,16 @@ func lostAnswer(t *testing.T, err error) *client.LostAnswerError {
 	return lost
 }
 
+// requestsAre waits until the emulator has logged want requests with method
+// and path: a request whose connection a fault took over is logged when its
+// handler returns, which can be after the client has moved on. The client
+// call has returned by then, so no more will come.
+func requestsAre(t *testing.T, emu *emulatortest.Server, method, path string, want int, msg string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return countOf(emu, method, path) >= want }, 5*time.Second, time.Millisecond, msg)
+	assert.Equal(t, want, countOf(emu, method, path), msg)
+}
+
 // countOf counts the requests the emulator received with method and path.
 func countOf(emu *emulatortest.Server, method, path string) int {
 	n := 0
@@ -172,7 +182,7 @@ func TestDeleteWhoseAnswerIsLost(t *testing.T) {
 		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodDelete, PathPrefix: path, LoseAnswer: true})
 		require.NoError(t, a.DeleteItem(t.Context(), "generic-local", "del/f.txt"))
 		assert.Equal(t, 1, emu.Emu.Faults().Performed(http.MethodDelete))
-		assert.Equal(t, 1, countOf(emu, http.MethodDelete, path), "no second DELETE was sent")
+		requestsAre(t, emu, http.MethodDelete, path, 1, "no second DELETE was sent")
 	})
 
 	t.Run("never arrived: looked at, then sent again", func(t *testing.T) {
@@ -181,7 +191,7 @@ func TestDeleteWhoseAnswerIsLost(t *testing.T) {
 		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodDelete, PathPrefix: path, Reset: true, Times: 1})
 		require.NoError(t, a.DeleteItem(t.Context(), "generic-local", "del/f.txt"))
 		assert.Equal(t, 1, emu.Emu.Faults().Performed(http.MethodDelete))
-		assert.Equal(t, 2, countOf(emu, http.MethodDelete, path))
+		requestsAre(t, emu, http.MethodDelete, path, 2, "the reset one and the retry")
 		_, err := a.StorageItem(t.Context(), "generic-local", "del/f.txt")
 		assert.True(t, client.IsNotFound(err))
 	})
@@ -195,10 +205,7 @@ func TestDeleteWhoseAnswerIsLost(t *testing.T) {
 		require.True(t, ok, "%v", err)
 		assert.Zero(t, api.Status)
 		assert.True(t, api.Retryable)
-		// A reset request is logged when its handler returns, which can be
-		// just after the client has given up on it.
-		assert.Eventually(t, func() bool { return countOf(emu, http.MethodDelete, path) == 1+client.DefaultMaxRetries }, 5*time.Second, 5*time.Millisecond,
-			"every attempt reached JFrog: %d", countOf(emu, http.MethodDelete, path))
+		requestsAre(t, emu, http.MethodDelete, path, 1+client.DefaultMaxRetries, "every attempt")
 		_, err = a.StorageItem(t.Context(), "generic-local", "del/f.txt")
 		assert.NoError(t, err)
 	})
@@ -208,10 +215,12 @@ func TestDeleteWhoseAnswerIsLost(t *testing.T) {
 // a change that was made is reported done; one that shows nothing is a
 // deploy safe to retry, and an unknown for a copy (JFrog may still be at it).
 func TestChangesAnsweredTooLate(t *testing.T) {
+	// The header timeout is short against the hold, long against a loopback
+	// answer on a loaded machine (every request of these subtests has it).
 	late := func(t *testing.T) (*emulatortest.Server, *client.Artifactory) {
 		emu := emulatortest.Start(t, emulator.DemoSeed())
 		c, err := client.New(client.Config{URL: emu.URL, AccessToken: emu.AdminToken, RetryBaseDelay: time.Millisecond,
-			Timeout: 150 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+			Timeout: 400 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 		require.NoError(t, err)
 		putContent(t, c.Artifactory, "s/f.txt", []byte("file content"))
 		return emu, c.Artifactory
@@ -225,14 +234,14 @@ func TestChangesAnsweredTooLate(t *testing.T) {
 
 	t.Run("deploy done", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", AnswerAfter: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", AnswerAfter: 2500 * time.Millisecond, Times: 1})
 		res, err := deploy(a)
 		require.NoError(t, err)
 		assert.True(t, res.VerifiedAfterLostAnswer)
 	})
 	t.Run("deploy not done", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", Latency: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPut, PathPrefix: "/artifactory/generic-local/late/", Latency: 2500 * time.Millisecond, Times: 1})
 		_, err := deploy(a)
 		lost := lostAnswer(t, err)
 		assert.True(t, lost.Checked)
@@ -240,14 +249,14 @@ func TestChangesAnsweredTooLate(t *testing.T) {
 	})
 	t.Run("copy done", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", AnswerAfter: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", AnswerAfter: 2500 * time.Millisecond, Times: 1})
 		res, err := a.Copy(t.Context(), ref("s/f.txt"), ref("d/f.txt"), false)
 		require.NoError(t, err)
 		assert.True(t, res.VerifiedAfterLostAnswer)
 	})
 	t.Run("copy not seen: unknown, not safe to retry", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", Latency: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodPost, PathPrefix: "/artifactory/api/copy/", Latency: 2500 * time.Millisecond, Times: 1})
 		_, err := a.Copy(t.Context(), ref("s/f.txt"), ref("d/f.txt"), false)
 		lost := lostAnswer(t, err)
 		assert.False(t, lost.Checked)
@@ -255,8 +264,27 @@ func TestChangesAnsweredTooLate(t *testing.T) {
 	})
 	t.Run("delete done", func(t *testing.T) {
 		emu, a := late(t)
-		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodDelete, PathPrefix: "/artifactory/generic-local/s/", AnswerAfter: 2 * time.Second, Times: 1})
+		emu.Emu.Faults().Inject(emulator.FaultRule{Method: http.MethodDelete, PathPrefix: "/artifactory/generic-local/s/", AnswerAfter: 2500 * time.Millisecond, Times: 1})
 		require.NoError(t, a.DeleteItem(t.Context(), "generic-local", "s/f.txt"))
-		assert.Equal(t, 1, countOf(emu, http.MethodDelete, "/artifactory/generic-local/s/f.txt"))
+		requestsAre(t, emu, http.MethodDelete, "/artifactory/generic-local/s/f.txt", 1, "no second DELETE was sent")
 	})
+}
+
+// When looking fails too (JFrog gone), nothing is known: a copy is not
+// safe to send again, a deploy is (the same PUT once more).
+func TestLostAnswerWhenLookingFailsToo(t *testing.T) {
+	emu, a := faultFixture(t)
+	putContent(t, a, "s/f.txt", []byte("x"))
+	emu.Emu.Faults().Inject(emulator.FaultRule{PathPrefix: "/artifactory/", Reset: true})
+	_, err := a.Copy(t.Context(), client.ItemRef{Repo: "generic-local", Path: "s/f.txt"}, client.ItemRef{Repo: "generic-local", Path: "d/f.txt"}, false)
+	lost := lostAnswer(t, err)
+	assert.False(t, lost.Checked)
+	assert.False(t, lost.Retryable)
+
+	content := []byte("y")
+	_, err = a.Deploy(t.Context(), client.DeployRequest{Repo: "generic-local", Path: "s/g.txt", Body: bytes.NewReader(content),
+		Size: int64(len(content)), Checksums: sumsOf(content)})
+	lost = lostAnswer(t, err)
+	assert.False(t, lost.Checked)
+	assert.True(t, lost.Retryable)
 }

@@ -45,8 +45,8 @@ type Request struct {
 	NoRetry bool
 	// Settled, when set, is asked before each retry whether the failed
 	// attempt's effect is already visible (a delete whose answer was lost
-	// left the item gone). If so, the request is not sent again and do
-	// returns errSettled.
+	// left the item gone). If so, the request is not sent again and Do
+	// returns an error wrapping ErrSettled.
 	Settled func(ctx context.Context) bool
 }
 
@@ -72,27 +72,36 @@ func (c *core) doJSON(ctx context.Context, req Request, out any) error {
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "application/json")
 	}
-	// An answer cut off while its body is read (a reset, or a close before
-	// Content-Length bytes) is retried like a reset before the status line,
-	// when the request may be replayed: the status alone says nothing about
-	// the data the caller asked for.
-	replay := !req.NoRetry && (req.Idempotent || idempotentMethod(methodOf(req))) && rewindable(req)
 	for attempt := 0; ; attempt++ {
 		err := c.decodeOnce(ctx, req, out)
-		if err == nil || !errors.Is(err, errAnswerCut) || !replay || attempt >= c.maxRetries {
-			return err
-		}
-		delay, ok := retryDelay(ctx, c.baseDelay, attempt, nil)
-		if !ok {
-			return err
-		}
-		if serr := sleep(ctx, delay); serr != nil {
-			return fmt.Errorf("%s: %w (while waiting to retry after: %v)", describe(req), serr, err)
-		}
-		if err := rewind(&req, out); err != nil {
-			return err
+		if again, aerr := c.againAfterCut(ctx, &req, out, attempt, err); !again {
+			return aerr
 		}
 	}
+}
+
+// againAfterCut decides whether to send req again after attempt ended in
+// err, and if so waits and rewinds req and out. An answer cut off while its
+// body is read (a reset, a close before Content-Length bytes) is sent again
+// like a reset before the status line, when the request may be replayed:
+// the status alone says nothing about the data the caller asked for. When
+// it returns false, the error to return is the second result.
+func (c *core) againAfterCut(ctx context.Context, req *Request, out any, attempt int, err error) (bool, error) {
+	replay := !req.NoRetry && (req.Idempotent || idempotentMethod(methodOf(*req))) && rewindable(*req)
+	if err == nil || !errors.Is(err, errAnswerCut) || !replay || attempt >= c.maxRetries {
+		return false, err
+	}
+	delay, ok := retryDelay(ctx, c.baseDelay, attempt, nil)
+	if !ok {
+		return false, err
+	}
+	if serr := sleep(ctx, delay); serr != nil {
+		return false, fmt.Errorf("%s: %w (while waiting to retry after: %v)", describe(*req), serr, err)
+	}
+	if rerr := rewind(req, out); rerr != nil {
+		return false, rerr
+	}
+	return true, nil
 }
 
 // errAnswerCut marks a 2xx answer whose body ended before it was whole. The
@@ -279,7 +288,7 @@ func (c *core) do(ctx context.Context, r Request) (*http.Response, error) {
 			return nil, fmt.Errorf("%s: %w (while waiting to retry after: %v)", describe(r), err, apiErr)
 		}
 		if settledAfter(ctx, r) {
-			return nil, fmt.Errorf("%s: %w (after: %v)", describe(r), errSettled, apiErr)
+			return nil, fmt.Errorf("%s: %w (after: %v)", describe(r), ErrSettled, apiErr)
 		}
 	}
 }

@@ -151,12 +151,11 @@ func (e *Emulator) applyFault(w *statusRecorder, r *http.Request, rule FaultRule
 		resetConn(w)
 		return true
 	case rule.LoseAnswer:
-		buf := e.handleInto(r, surf)
-		e.faults.countPerformed(r.Method, buf.statusOrOK())
+		e.handleCounted(w, r, surf)
 		resetConn(w)
 		return true
 	case rule.AnswerAfter > 0:
-		buf := e.handleInto(r, surf)
+		buf := e.handleCounted(w, r, surf)
 		t := time.NewTimer(rule.AnswerAfter)
 		defer t.Stop()
 		select {
@@ -239,6 +238,15 @@ func (e *Emulator) handleInto(r *http.Request, surf surface) *bufferWriter {
 	buf := &bufferWriter{header: http.Header{}}
 	_, rest := splitSurface(collapseSlashes(r.URL.EscapedPath()))
 	e.route(buf, r, surf, rest)
+	return buf
+}
+
+// handleCounted is handleInto for a fault that does the work now and sends
+// its answer later or never: the work is counted as performed when done.
+func (e *Emulator) handleCounted(w *statusRecorder, r *http.Request, surf surface) *bufferWriter {
+	buf := e.handleInto(r, surf)
+	e.faults.countPerformed(r.Method, buf.statusOrOK())
+	w.counted = true
 	return buf
 }
 

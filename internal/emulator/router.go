@@ -12,18 +12,22 @@ import (
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := e.now()
 	escaped := r.URL.EscapedPath()
+	var rec *statusRecorder
 	logRequest := func(status int) {
 		e.record(RecordedRequest{Method: r.Method, Path: escaped, RawQuery: r.URL.RawQuery, Status: status, Time: start})
+		if !rec.counted {
+			e.faults.countPerformed(r.Method, status)
+		}
 	}
-	// Logged when the status is set, before any byte of the answer leaves:
-	// a client that has the answer can rely on Requests() showing it, even
-	// if it stops reading a long body and the handler returns much later.
-	rec := &statusRecorder{ResponseWriter: w, onStatus: logRequest}
+	// Logged (and counted) when the status is set, before any byte of the
+	// answer leaves: a client that has the answer can rely on Requests() and
+	// Faults().Performed showing it, even if it stops reading a long body
+	// and the handler returns much later.
+	rec = &statusRecorder{ResponseWriter: w, onStatus: logRequest}
 	defer func() {
 		if rec.status == 0 { // no answer: a connection reset by a fault
 			logRequest(0)
 		}
-		e.faults.countPerformed(r.Method, rec.status)
 		// Headers are never logged: they carry tokens and passwords.
 		e.log.Debug("emulator request", "method", r.Method, "path", escaped, "status", rec.status, "duration", e.now().Sub(start))
 	}()
@@ -172,6 +176,9 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status   int
 	onStatus func(int) // called once, when the status is set
+	// counted: a fault that did the work before answering has counted it
+	// for Faults().Performed already.
+	counted bool
 }
 
 func (s *statusRecorder) setStatus(code int) {
