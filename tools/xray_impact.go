@@ -51,6 +51,9 @@ type CVEImpactResult struct {
 	Builds     []ImpactBuild     `json:"builds"`
 }
 
+// maxImpactComponents bounds the AQL queries of one call.
+const maxImpactComponents = 50
+
 var cvePattern = regexp.MustCompile(`(?i)^CVE-\d{4}-\d{4,}$`)
 
 var findCVEImpact = Define(Tool[CVEImpactIn, CVEImpactResult]{
@@ -88,8 +91,15 @@ func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn, _ *guard.Decision)
 	out := &CVEImpactResult{Components: []ImpactComponent{}, Builds: []ImpactBuild{}}
 	var all []ImpactArtifact
 	builds := map[string]int{}
+	seen, cut := 0, ""
 	for _, f := range found {
 		for _, c := range f.Components {
+			// One AQL query per component: a CVE in hundreds of component
+			// versions is cut, and the result says so.
+			if seen++; seen > maxImpactComponents {
+				cut = fmt.Sprintf("Xray lists more than %d affected component versions; only the first %d were traced", maxImpactComponents, maxImpactComponents)
+				break
+			}
 			id := componentID(c.PackageType, c.Name, c.Version)
 			arts, err := artifactsOf(ctx, d, c.PackageType, c.Name, c.Version)
 			if err != nil {
@@ -118,6 +128,7 @@ func cveImpact(ctx context.Context, d *Deps, in *CVEImpactIn, _ *guard.Decision)
 		limit = 100
 	}
 	out.List = Paginate(all, in.Offset, limit)
+	out.Hint = cut
 	if len(out.Components) == 0 {
 		out.Hint = "Xray lists no component for this CVE: it may not be in Xray's database, or nothing scanned contains it"
 	}
