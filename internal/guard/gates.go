@@ -135,8 +135,10 @@ func (g *Guard) checkGates(ctx context.Context, ev GateEvaluator, actions []Acti
 		}
 		v, err := ev.EvaluateGate(ctx, GateRequest{Subject: *a.Gate, BlockAt: gate.MinSeverity, Ignore: gate.IgnoreCVEs})
 		if err != nil {
-			return &Denied{Reason: fmt.Sprintf("%s: upstream_unavailable: Xray could not evaluate %s: %v", where, a.Gate, err),
-				Hint: "retry when Xray answers again; a gate never lets anything through unevaluated"}
+			// Cause: the agent is told Xray failed (retry later), not that the
+			// policy forbids the action; either way nothing is sent.
+			return &Denied{Reason: fmt.Sprintf("%s: upstream_unavailable: Xray could not evaluate %s", where, a.Gate),
+				Hint: "retry when Xray answers again; a gate never lets anything through unevaluated", Cause: err}
 		}
 		if v.Pass {
 			continue

@@ -71,7 +71,7 @@ func TestReleaseGatesFailClosed(t *testing.T) {
 	}{
 		{"blocking findings", "XRAY-1 Critical CVE-2021-44228", &verdicts{v: &GateVerdict{Blocking: []string{"XRAY-1 Critical CVE-2021-44228"}}}, subject},
 		{"unfinished scan", "Xray scan is scanning", &verdicts{v: &GateVerdict{Reason: "Xray scan is scanning"}}, subject},
-		{"evaluator error", "upstream_unavailable: Xray could not evaluate app-staging-local/a.tgz: connection refused", &verdicts{err: errors.New("connection refused")}, subject},
+		{"evaluator error", "upstream_unavailable: Xray could not evaluate app-staging-local/a.tgz", &verdicts{err: errors.New("connection refused")}, subject},
 		{"no evaluator", "upstream_unavailable: no Xray", nil, subject},
 		{"no subject", "does not say what it brings in", &verdicts{v: &GateVerdict{Pass: true}}, nil},
 	} {
