@@ -133,9 +133,6 @@ func canonSeverity(s string) string {
 	return s
 }
 
-// severityEnum is the jsonschema enum of severities.
-const severityEnum = "enum=Low,enum=Medium,enum=High,enum=Critical"
-
 // stripBinMgr turns Xray's "<artifactory-id>/<repo>/<path>" into repo, path.
 func stripBinMgr(p string) (string, string) {
 	parts := strings.SplitN(strings.TrimPrefix(p, "/"), "/", 3)

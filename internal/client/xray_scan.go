@@ -130,7 +130,6 @@ type BuildScanPoller struct {
 	x     *Xray
 	b     BuildRef
 	post  bool
-	vulns bool
 	query url.Values
 }
 

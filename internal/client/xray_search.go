@@ -76,7 +76,7 @@ func (x *Xray) Violations(ctx context.Context, vq ViolationsQuery) (*Violations,
 	if len(vq.Artifacts) > 0 {
 		arts := make([]art, len(vq.Artifacts))
 		for i, a := range vq.Artifacts {
-			arts[i] = art{a.Repo, a.Path}
+			arts[i] = art(a)
 		}
 		filters["resources"] = map[string]any{"artifacts": arts}
 	}
