@@ -227,3 +227,18 @@ func TestScanWaitIsCappedByPolicy(t *testing.T) {
 	assert.Equal(t, "not_indexed", got.State)
 	assert.True(t, got.Waited)
 }
+
+func TestGetScanStatusOfABuild(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	args := map[string]any{"build_name": "billing-service", "build_number": "43"}
+	got := ok[tools.ScanStatusResult](t, h.call(t, "get_scan_status", args))
+	assert.Equal(t, "not_indexed", got.State)
+	assert.Contains(t, got.Hint, "scan_build")
+	ok[tools.ScanBuildResult](t, h.call(t, "scan_build", args))
+	got = ok[tools.ScanStatusResult](t, h.call(t, "get_scan_status", args))
+	assert.Equal(t, "scanning", got.State)
+	h.emu.Emu.AdvanceXrayClock(3 * time.Second)
+	got = ok[tools.ScanStatusResult](t, h.call(t, "get_scan_status", args))
+	assert.Equal(t, "done", got.State)
+	assert.NotEmpty(t, got.Time)
+}
