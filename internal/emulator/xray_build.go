@@ -37,12 +37,13 @@ func (e *Emulator) handleBuildScanTrigger(w http.ResponseWriter, r *http.Request
 		return
 	}
 	project := firstNonEmpty(req.Project, r.URL.Query().Get("projectKey"))
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	db := e.xdb
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	key := buildKey(req.BuildName, req.BuildNumber, project)
-	db.triggers[key]++
-	b := db.builds[key]
+	db.triggers[buildKey(req.BuildName, req.BuildNumber, project)]++
+	b := e.buildOf(req.BuildName, req.BuildNumber, project)
 	if b == nil {
 		writeJSON(w, http.StatusNotFound, notInArtifactory(req.BuildName, req.BuildNumber))
 		return
@@ -94,10 +95,12 @@ func (e *Emulator) handleBuildScanResult(w http.ResponseWriter, r *http.Request,
 	}
 	q := r.URL.Query()
 	project := firstNonEmpty(req.Project, q.Get("projectKey"))
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	db := e.xdb
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	b := db.builds[buildKey(req.BuildName, req.BuildNumber, project)]
+	b := e.buildOf(req.BuildName, req.BuildNumber, project)
 	if b == nil {
 		writeJSON(w, http.StatusNotFound, notInArtifactory(req.BuildName, req.BuildNumber))
 		return
@@ -233,13 +236,15 @@ func (e *Emulator) handleBuildSummary(w http.ResponseWriter, r *http.Request, v2
 		writeError(w, surfaceXray, http.StatusBadRequest, "build_name and build_number are required")
 		return
 	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	db := e.xdb
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	ident := name + "/" + number
 	resp := map[string]any{"build": map[string]string{"name": name, "number": number, "project": project},
 		"issues": []summaryIssue{}, "licenses": []summaryLicense{}}
-	b := db.builds[buildKey(name, number, project)]
+	b := e.buildOf(name, number, project)
 	state := ""
 	if b != nil {
 		state, _ = e.buildState(b)
@@ -268,10 +273,12 @@ func (e *Emulator) handleBuildStatus(w http.ResponseWriter, r *http.Request) {
 		writeError(w, surfaceXray, http.StatusBadRequest, "name and number are required")
 		return
 	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	db := e.xdb
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	b := db.builds[buildKey(req.Name, req.Number, req.Project)]
+	b := e.buildOf(req.Name, req.Number, req.Project)
 	if b == nil {
 		writeError(w, surfaceXray, http.StatusNotFound, "Build not found")
 		return

@@ -1,6 +1,8 @@
 package emulator_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator/emulatortest"
 )
 
 func xpost(t *testing.T, url, tok, body string) (int, map[string]any) {
@@ -153,4 +156,29 @@ func TestControlHandlerDrivesTheXrayClock(t *testing.T) {
 	t.Cleanup(plain.Close)
 	resp, _ = call(t, http.MethodPost, plain.URL+"/_emulator/xray/advance?seconds=1", "", nil, nil)
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "not part of the emulator's JFrog URL space")
+}
+
+// A build published to Artifactory as build info is one Xray can scan: its
+// modules' files bring their components.
+func TestXrayScansPublishedBuildInfo(t *testing.T) {
+	seed := emulator.DemoSeed()
+	sum := sha256.Sum256([]byte("v1.0"))
+	info := `{"name":"release-app","number":"7","started":"2025-01-01T00:00:00.000+0000","modules":[{"id":"app","artifacts":[{"name":"release-app-1.0.tar.gz","sha256":"` + hex.EncodeToString(sum[:]) + `"}]}]}`
+	seed.Repositories = append(seed.Repositories, map[string]any{"key": "artifactory-build-info", "rclass": "local", "packageType": "generic"})
+	seed.Artifacts = append(seed.Artifacts,
+		emulator.SeedArtifact{Repo: "app-staging-local", Path: "release-app/1.0/release-app-1.0.tar.gz", Content: "v1.0", Created: "2025-01-01T00:00:00Z"},
+		emulator.SeedArtifact{Repo: "artifactory-build-info", Path: "release-app/7-1735689600000.json", Content: info, Created: "2025-01-01T00:00:00Z"})
+	s := emulatortest.Start(t, seed)
+	req := `{"build_name":"release-app","build_number":"7"}`
+	code, _ := xpost(t, s.URL+"/xray/api/v2/ci/build/scanResult", s.AdminToken, req)
+	assert.Equal(t, http.StatusNotFound, code, "published, never scanned")
+	code, _ = xpost(t, s.URL+"/xray/api/v2/ci/build", s.AdminToken, req)
+	require.Equal(t, http.StatusOK, code)
+	s.Emu.AdvanceXrayClock(3 * time.Second)
+	code, body := xpost(t, s.URL+"/xray/api/v2/ci/build/scanResult?include_vulnerabilities=true", s.AdminToken, req)
+	require.Equal(t, http.StatusOK, code)
+	require.Len(t, body["vulnerabilities"], 1)
+	assert.Equal(t, "XRAY-191800", body["vulnerabilities"].([]any)[0].(map[string]any)["issue_id"])
+	code, _ = xpost(t, s.URL+"/xray/api/v2/ci/build", s.AdminToken, `{"build_name":"release-app","build_number":"8"}`)
+	assert.Equal(t, http.StatusNotFound, code, "no such build info")
 }
