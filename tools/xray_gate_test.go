@@ -156,3 +156,32 @@ func TestGateBehindAVirtualRepository(t *testing.T) {
 		assert.NotContains(t, r.Path, "/api/copy/")
 	}
 }
+
+// A promotion into a gated repository is judged on Xray's scan of the build:
+// refused with the finding for the vulnerable build, allowed once the fixed
+// build is scanned clean.
+func TestGatedPromotion(t *testing.T) {
+	h := gatedHarness(t)
+	publish := func(number, path, content string) {
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "app-staging-local", "path": path, "content_text": content,
+			"build_name": "release-app", "build_number": number}))
+		ok[tools.PublishBuildResult](t, h.call(t, "publish_build_info", map[string]any{"name": "release-app", "number": number, "collect_repos": []string{"app-staging-local"}}))
+		ok[tools.ScanBuildResult](t, h.call(t, "scan_build", map[string]any{"build_name": "release-app", "build_number": number}))
+	}
+	promote := map[string]any{"name": "release-app", "number": "1", "source_repo": "app-staging-local", "target_repo": "app-prod-local", "dry_run": false}
+	publish("1", "release-app/1.0/release-app-1.0.tar.gz", "v1.0")
+	h.emu.Emu.AdvanceXrayClock(5 * time.Second)
+	t0 := time.Now()
+	e := failed(t, h.call(t, "promote_build", promote))
+	assert.Equal(t, tools.CodeGuardDenied, e.Code)
+	assert.Contains(t, e.Message, "build release-app/1 does not pass: XRAY-191800 Critical CVE-2021-44228")
+	for _, r := range h.requestsSince(t0) {
+		assert.False(t, strings.HasPrefix(r.Path, "/artifactory/api/build/promote"), "nothing promoted")
+	}
+
+	publish("2", "release-app/1.1/release-app-1.1.tar.gz", "v1.1")
+	h.emu.Emu.AdvanceXrayClock(5 * time.Second)
+	promote["number"] = "2"
+	got := ok[tools.PromoteBuildResult](t, h.call(t, "promote_build", promote))
+	assert.Equal(t, []string{"release-app/1.1/release-app-1.1.tar.gz"}, got.Items)
+}

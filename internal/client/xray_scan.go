@@ -116,7 +116,7 @@ func (x *Xray) TriggerBuildScan(ctx context.Context, b BuildRef, rescan bool) (s
 	var out struct {
 		Info string `json:"info"`
 	}
-	if err := x.postJSON(ctx, "api/v2/ci/build", projectQuery(b, nil), buildScanBody{b.Name, b.Number, b.Project, rescan}, &out); err != nil {
+	if err := x.postJSON(ctx, "api/v2/ci/build", xrayProjectQuery(b, nil), buildScanBody{b.Name, b.Number, b.Project, rescan}, &out); err != nil {
 		return "", err
 	}
 	return out.Info, nil
@@ -143,7 +143,7 @@ func (x *Xray) NewBuildScanPoller(ctx context.Context, b BuildRef, includeVulner
 	if includeVulnerabilities {
 		q = url.Values{"include_vulnerabilities": {"true"}}
 	}
-	return &BuildScanPoller{x: x, b: b, post: versionAtLeast(v.XrayVersion, 3, 77, 0), query: projectQuery(b, q)}, nil
+	return &BuildScanPoller{x: x, b: b, post: versionAtLeast(v.XrayVersion, 3, 77, 0), query: xrayProjectQuery(b, q)}, nil
 }
 
 // Poll asks once.
@@ -176,7 +176,7 @@ func (p *BuildScanPoller) Poll(ctx context.Context) (*BuildScanResult, error) {
 	return &out, nil
 }
 
-func projectQuery(b BuildRef, q url.Values) url.Values {
+func xrayProjectQuery(b BuildRef, q url.Values) url.Values {
 	if b.Project == "" {
 		return q
 	}

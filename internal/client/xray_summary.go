@@ -83,8 +83,8 @@ type BuildRef struct {
 	Name, Number, Project string
 }
 
-// BuildSummary is the answer of GET api/v2/summary/build.
-type BuildSummary struct {
+// XrayBuildSummary is the answer of GET api/v2/summary/build.
+type XrayBuildSummary struct {
 	Issues   []SummaryIssue   `json:"issues"`
 	Licenses []SummaryLicense `json:"licenses"`
 	Errors   []SummaryError   `json:"errors"`
@@ -135,12 +135,12 @@ func (x *Xray) ArtifactSummary(ctx context.Context, items []ItemRef, checksums [
 }
 
 // BuildSummary calls GET api/v2/summary/build.
-func (x *Xray) BuildSummary(ctx context.Context, b BuildRef) (*BuildSummary, error) {
+func (x *Xray) BuildSummary(ctx context.Context, b BuildRef) (*XrayBuildSummary, error) {
 	q := url.Values{"build_name": {b.Name}, "build_number": {b.Number}}
 	if b.Project != "" {
 		q.Set("projectKey", b.Project)
 	}
-	var out BuildSummary
+	var out XrayBuildSummary
 	req := Request{Surface: SurfaceXray, Method: http.MethodGet, Path: "api/v2/summary/build", Query: q}
 	if err := x.c.doJSON(ctx, req, &out); err != nil {
 		return nil, err

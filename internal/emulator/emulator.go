@@ -85,8 +85,9 @@ type Emulator struct {
 	builds     []byte                // reserved seed section, stored raw for later steps
 	xdb        *xrayDB               // the emulated Xray (xray_db.go)
 
-	reqMu    sync.Mutex
-	requests []RecordedRequest
+	reqMu       sync.Mutex
+	requests    []RecordedRequest
+	buildBodies [][]byte // build-info publish bodies as received
 
 	closeOnce sync.Once
 	persist   *persister

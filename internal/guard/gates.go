@@ -71,6 +71,7 @@ func (g *Guard) gateFor(repo, p string) (*Gate, bool) {
 		if !slices.ContainsFunc(gt.Repos, func(r string) bool { return gateCovers(r, repo, p) }) {
 			continue
 		}
+		gt.MinSeverity = canonSeverity(gt.MinSeverity)
 		if out == nil {
 			c := gt
 			c.IgnoreCVEs = slices.Clone(gt.IgnoreCVEs)
@@ -83,6 +84,17 @@ func (g *Guard) gateFor(repo, p string) (*Gate, bool) {
 		out.IgnoreCVEs = append(out.IgnoreCVEs, gt.IgnoreCVEs...)
 	}
 	return out, out != nil
+}
+
+// canonSeverity spells a gate's severity as Xray does; one it does not know
+// becomes the lowest, so such a gate blocks everything rather than nothing.
+func canonSeverity(s string) string {
+	for _, v := range Severities {
+		if strings.EqualFold(v, s) {
+			return v
+		}
+	}
+	return Severities[0]
 }
 
 // gateCovers reports whether a gate's "repo-glob[/path-prefix]" reaches
@@ -108,9 +120,17 @@ func gateCovers(rule, repo, p string) bool {
 // actions are as decided: a write through a virtual repository is judged on
 // the repository it lands in (On), and on the virtual key too.
 func (g *Guard) checkGates(ctx context.Context, ev GateEvaluator, actions []Action) *Denied {
+	judged := map[string]bool{} // a promotion writes and promotes into one target: judge it once
 	for _, a := range actions {
 		if (a.Class != ClassWrite && a.Class != ClassPromote) || a.Repo == "" || a.Local != "" || a.ResourceKind() != KindRepoPath {
 			continue
+		}
+		if a.Gate != nil {
+			k := a.Repo + "\x00" + a.Path + "\x00" + a.Gate.String()
+			if judged[k] {
+				continue
+			}
+			judged[k] = true
 		}
 		gate, ok := g.gateFor(a.Repo, a.Path)
 		target := a.Repo
