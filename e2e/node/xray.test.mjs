@@ -21,7 +21,7 @@ const BIN = binaryPath();
 const REQ = { timeout: REQUEST_TIMEOUT_MS };
 const DIR = mkdtempSync(join(tmpdir(), 'jfrog-mcp-xray-'));
 const POLICY = join(DIR, 'policy.yaml');
-writeFileSync(POLICY, 'mode: write\ntoolsets: [default, xray]\nrelease_gates:\n  - repos: ["app-prod-local"]\n    block_at: High\n');
+writeFileSync(POLICY, 'mode: write\ntoolsets: [default, builds, xray]\nrelease_gates:\n  - repos: ["app-prod-local"]\n    block_at: High\n');
 
 function baseEnv() {
   const env = {};
@@ -85,7 +85,7 @@ describe('xray release scenario (stdio)', () => {
   it('gates a vulnerable release and lets the fixed one through', { timeout: 60_000 }, async () => {
     const vuln = 'release-app/1.0/release-app-1.0.tar.gz';
     const fixed = 'release-app/1.1/release-app-1.1.tar.gz';
-    json(await call('upload_artifact', { repo: 'app-staging-local', path: vuln, content_text: 'release 1.0' }));
+    json(await call('upload_artifact', { repo: 'app-staging-local', path: vuln, content_text: 'release 1.0', build_name: 'release-app', build_number: '1' }));
     const first = json(await call('get_scan_status', { repo: 'app-staging-local', path: vuln }));
     assert.equal(first.state, 'not_indexed', 'the scan is pending right after the upload');
 
@@ -123,11 +123,27 @@ describe('xray release scenario (stdio)', () => {
     const sent = (await requests()).slice(before).filter((r) => r.path.startsWith('/artifactory/api/copy/') || r.path.startsWith('/artifactory/app-prod-local/'));
     assert.deepEqual(sent, [], 'the emulator received no copy request');
 
-    json(await call('upload_artifact', { repo: 'app-staging-local', path: fixed, content_text: 'release 1.1' }));
+    // The build that made it: published, scanned by Xray, its promotion refused.
+    json(await call('publish_build_info', { name: 'release-app', number: '1', collect_repos: ['app-staging-local'] }));
+    json(await call('scan_build', { build_name: 'release-app', build_number: '1' }));
+    await advance(10);
+    const beforePromote = (await requests()).length;
+    const promoteArgs = { name: 'release-app', number: '1', source_repo: 'app-staging-local', target_repo: 'app-prod-local', dry_run: false };
+    const promoteRefused = await call('promote_build', promoteArgs);
+    assert.ok(promoteRefused.isError, 'a promotion into the gated repository is refused');
+    assert.match(promoteRefused.content[0].text, /CVE-2021-44228/);
+    const promoted = (await requests()).slice(beforePromote).filter((r) => r.path.startsWith('/artifactory/api/build/promote'));
+    assert.deepEqual(promoted, [], 'the emulator received no promotion request');
+
+    json(await call('upload_artifact', { repo: 'app-staging-local', path: fixed, content_text: 'release 1.1', build_name: 'release-app', build_number: '2' }));
+    json(await call('publish_build_info', { name: 'release-app', number: '2', collect_repos: ['app-staging-local'] }));
+    json(await call('scan_build', { build_name: 'release-app', build_number: '2' }));
     await advance(10);
     const ok = json(await call('check_release_gate', { artifacts: [`app-staging-local/${fixed}`] }));
     assert.equal(ok.pass, true, JSON.stringify(ok));
     const copied = json(await call('copy_artifacts', { from_repo: 'app-staging-local', from_path: fixed, to_repo: 'app-prod-local', dry_run: false }));
     assert.equal(copied.done, true);
+    const promotedFixed = json(await call('promote_build', { ...promoteArgs, number: '2' }));
+    assert.deepEqual(promotedFixed.items, [fixed]);
   });
 });
