@@ -69,11 +69,14 @@ type PromoteBuildResult struct {
 }
 
 func promoteActions(in *PromoteBuildIn) []guard.Action {
+	// What enters the target is the build: its release gate judges Xray's
+	// scan of it (internal/guard/gates.go).
+	gate := &guard.GateSubject{Build: &guard.BuildSubject{Name: in.Name, Number: in.Number, Project: in.Project}}
 	as := []guard.Action{
 		guard.BuildAction(guard.BuildPromote, in.Name, in.Project),
 		guard.BuildAction(guard.BuildRead, in.Name, in.Project),
-		{Class: guard.ClassPromote, Repo: in.TargetRepo}, // promote-to scope and release gates
-		{Class: guard.ClassWrite, Repo: in.TargetRepo},
+		{Class: guard.ClassPromote, Repo: in.TargetRepo, Gate: gate}, // promote-to scope and release gates
+		{Class: guard.ClassWrite, Repo: in.TargetRepo, Gate: gate},
 		{Class: guard.ClassRead, Repo: in.TargetRepo}, // the plan and the verification look there
 		{Class: guard.ClassRead, Repo: in.SourceRepo},
 	}
@@ -216,7 +219,7 @@ func listed(s []string) string {
 }
 
 var promoteBuild = Define(Tool[PromoteBuildIn, PromoteBuildResult]{
-	Docs:        "dry run by default, listing the files that would move; copy by default, a move is two-phase and needs delete on the source; refuses other content at the target; a real run is verified in the target and in the status history (a \"done\" that moved nothing is an error naming what is missing); with `dependencies` the result says Artifactory takes them from anywhere; a target behind a release gate is refused until gates can be evaluated",
+	Docs:        "dry run by default, listing the files that would move; copy by default, a move is two-phase and needs delete on the source; refuses other content at the target; a real run is verified in the target and in the status history (a \"done\" that moved nothing is an error naming what is missing); with `dependencies` the result says Artifactory takes them from anywhere; a target behind a release gate takes a finished Xray scan of the build without findings at or above its `block_at`",
 	Name:        "promote_build",
 	Title:       "Promote build",
 	Class:       guard.ClassPromote,

@@ -236,12 +236,18 @@ func TestPromoteBuildGuard(t *testing.T) {
 		deniedBeforeAnyRequest(t, h, map[string]any{"name": "web", "number": "1", "source_repo": "app-staging-local", "target_repo": "app-prod-local", "copy": false},
 			"delete app-staging-local is outside the policy")
 	})
-	t.Run("a gated target cannot be evaluated yet", func(t *testing.T) {
+	t.Run("a gated target needs a finished Xray scan of the build", func(t *testing.T) {
 		p := policy()
 		p.Gates = []guard.Gate{{Repos: []string{"*-prod-*"}, MinSeverity: "high"}}
 		h := setup(t, p)
-		deniedBeforeAnyRequest(t, h, map[string]any{"name": "web", "number": "1", "source_repo": "app-staging-local", "target_repo": "app-prod-local"},
-			"cannot evaluate yet")
+		t0 := time.Now()
+		e := failed(t, h.call(t, "promote_build", map[string]any{"name": "web", "number": "1", "source_repo": "app-staging-local", "target_repo": "app-prod-local", "dry_run": false}))
+		assert.Equal(t, tools.CodeGuardDenied, e.Code)
+		assert.Contains(t, e.Message, "release gate on app-prod-local (block_at High): build web/1 does not pass: Xray scan is not_indexed")
+		for _, r := range h.requestsSince(t0) {
+			assert.False(t, strings.HasPrefix(r.Path, "/artifactory/api/build/promote"), "nothing is promoted: %s", r.Path)
+			assert.False(t, strings.HasPrefix(r.Path, "/xray/api/v2/ci/build"), "evaluating a gate never starts a scan")
+		}
 	})
 }
 

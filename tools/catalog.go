@@ -62,7 +62,10 @@ var catalog = []Toolset{
 	},
 	{
 		Name: "xray", Default: true,
-		Description: "Xray security findings and release gates",
+		Description: "Xray security findings, scans and release gates",
+		Instructions: "Xray scans are asynchronous: a fresh artifact is not_indexed, then scanning; get_scan_status with wait_seconds waits for it. " +
+			"check_release_gate never passes an unfinished scan; find_cve_impact traces a CVE to artifacts and builds.",
+		Tools: []Definition{getArtifactVulnerabilities, getScanStatus, scanBuild, findCVEImpact, checkReleaseGate},
 	},
 	{
 		// Off unless asked for: it will administer identities and tokens.

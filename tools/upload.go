@@ -114,6 +114,11 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 	Docs: "from a local file, text or base64; properties and build info; checksum deploy for known content; verifies JFrog's checksums; replacing other content takes `overwrite: true` and a confirmation; the same content already at the path only gets the given properties; a file that changes during the upload stores nothing",
 	Actions: func(in *UploadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
+		if in.content != nil {
+			// A release gate can judge content Xray already knows by checksum;
+			// a local file's checksum is not known yet, so a gate refuses it.
+			as[0].Gate = &guard.GateSubject{SHA256: hashBytes(in.content).SHA256}
+		}
 		if in.Overwrite {
 			as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path})
 		}
