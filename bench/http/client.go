@@ -214,10 +214,8 @@ func (c *mcpClient) openStream(ctx context.Context) error {
 	return nil
 }
 
-// end deletes the session (which also ends its GET stream) and closes the
-// client's connections.
+// end deletes the session, which also ends its GET stream.
 func (c *mcpClient) end(ctx context.Context) error {
-	defer c.hc.CloseIdleConnections()
 	if c.session == "" {
 		return nil
 	}

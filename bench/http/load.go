@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -78,11 +79,12 @@ type loadResult struct {
 
 // runLoad starts n clients at once; each handshakes (and opens its GET
 // stream if stream), waits for all others, then makes calls tool calls,
-// rotating through tools starting at its own offset. A client that meets a
+// rotating through tools starting at its own offset, pausing about think
+// before each. A client that meets a
 // transport failure (a timeout: it could not get a connection or an answer)
 // stops, so a stuck phase ends within callTimeout; the whole phase ends by
 // deadline.
-func runLoad(url string, n, calls int, tools []toolCall, stream bool, callTimeout, deadline time.Duration) *loadResult {
+func runLoad(url string, n, calls int, tools []toolCall, stream bool, think, callTimeout, deadline time.Duration) *loadResult {
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	res := &loadResult{perTool: map[string][]time.Duration{}, errs: newErrorLog()}
@@ -130,6 +132,9 @@ func runLoad(url string, n, calls int, tools []toolCall, stream bool, callTimeou
 				return
 			}
 			for k := range calls {
+				if think > 0 { // a uniform pause in [0.5, 1.5)×think: agents do not call in step
+					pause(ctx, time.Duration((0.5+rand.Float64())*float64(think)))
+				}
 				if ctx.Err() != nil {
 					out.notRun = calls - k
 					return
@@ -169,6 +174,15 @@ func runLoad(url string, n, calls int, tools []toolCall, stream bool, callTimeou
 	return res
 }
 
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
 func waitOrDeadline(wg *sync.WaitGroup, ctx context.Context) {
 	ch := make(chan struct{})
 	go func() { wg.Wait(); close(ch) }()
@@ -178,7 +192,8 @@ func waitOrDeadline(wg *sync.WaitGroup, ctx context.Context) {
 	}
 }
 
-// endAll deletes every client's session, in parallel.
+// endAll deletes every client's session, in parallel, then closes their
+// connections.
 func endAll(clients []*mcpClient, errs *errorLog) {
 	var wg sync.WaitGroup
 	for _, c := range clients {
@@ -193,6 +208,9 @@ func endAll(clients []*mcpClient, errs *errorLog) {
 		}()
 	}
 	wg.Wait()
+	for _, c := range clients {
+		c.hc.CloseIdleConnections()
+	}
 }
 
 // probeSessionCap opens sessions until limit are live (live are already),

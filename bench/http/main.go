@@ -33,6 +33,7 @@ type config struct {
 	clients, calls, runs int
 	sessionCap           int
 	callTimeout, maxTime time.Duration
+	think                time.Duration
 	p99Target            time.Duration
 	shapes               string
 }
@@ -45,6 +46,7 @@ func main() {
 	flag.IntVar(&cfg.runs, "runs", 3, "runs of every client shape, each against a fresh server")
 	flag.IntVar(&cfg.sessionCap, "session-cap", 256, "the server's live-session cap, probed once per stateful run (0: no probe)")
 	flag.DurationVar(&cfg.callTimeout, "call-timeout", 10*time.Second, "timeout of one call; a client stops at its first transport failure")
+	flag.DurationVar(&cfg.think, "think", 0, "pause of a client before each call, uniform in [0.5, 1.5)×think (0: back to back, a closed loop at full load)")
 	flag.DurationVar(&cfg.maxTime, "max-time", 2*time.Minute, "bound of one load phase")
 	flag.StringVar(&cfg.shapes, "shapes", "post,stream,stateless", "client shapes to run: post (POST only), stream (+ GET stream, as the TypeScript SDK), stateless (server --stateless)")
 	reportPath := flag.String("report", "", "write the Markdown report to this file (default: stderr, after the progress log)")
@@ -130,7 +132,11 @@ func run(cfg config) error {
 			shapes = append(shapes, s)
 		}
 	}
-	fmt.Fprintf(report, "## HTTP: %d concurrent clients × %d tool calls (%s)\n\n", cfg.clients, cfg.calls, machine())
+	pace := "back to back"
+	if cfg.think > 0 {
+		pace = "about " + cfg.think.String() + " apart"
+	}
+	fmt.Fprintf(report, "## HTTP: %d concurrent clients × %d tool calls, %s (%s)\n\n", cfg.clients, cfg.calls, pace, machine())
 	fmt.Fprintf(report, "Each client has its own `http.Transport` (keep-alive, at most 1 connection, 2 with the GET stream) and session; "+
 		"it does initialize + notifications/initialized, waits for all others, then %d calls rotating through `get_artifact_info` "+
 		"(seeded 4 KiB file with properties), `list_repositories`, `run_aql` (limit 5); then DELETE. "+

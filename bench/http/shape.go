@@ -23,14 +23,15 @@ func runShape(cfg config, bin string, emu *benchutil.Emulator, s shape, run int,
 	logf("run %d, %s: %d clients × %d calls at %s (server pid %d, load %s)", run, s.label, cfg.clients, cfg.calls, url, srv.Pid(), load0)
 	benchutil.ResetHWM(srv.Pid())
 	cpu0, emuCPU0 := benchutil.CPUTime(srv.Pid()), benchutil.CPUTime(emu.Pid())
-	tw0 := sockCount(readTCP(), emuPort, false, tcpTimeWait)
+	tw0 := sockets(readTCP(), emuPort, false, tcpTimeWait)
 	sampler := sampleConns(port, 20*time.Millisecond)
 	t0 := time.Now()
-	res := runLoad(url, cfg.clients, cfg.calls, tools, s.stream, cfg.callTimeout, cfg.maxTime)
+	res := runLoad(url, cfg.clients, cfg.calls, tools, s.stream, cfg.think, cfg.callTimeout, cfg.maxTime)
 	elapsed := time.Since(t0)
+	peak := sampler.done() // the load phase's, not the teardown's
 	cpu, emuCPU := benchutil.CPUTime(srv.Pid())-cpu0, benchutil.CPUTime(emu.Pid())-emuCPU0
 	mem, _ := benchutil.ReadMem(srv.Pid())
-	upstreamClosed := sockCount(readTCP(), emuPort, false, tcpTimeWait) - tw0
+	upstreamClosed := newIn(tw0, sockets(readTCP(), emuPort, false, tcpTimeWait))
 	probe := ""
 	if !s.stateless && !s.stream && cfg.sessionCap > 0 && res.errs.total() == 0 {
 		if probe, err = probeSessionCap(url, cfg.clients, cfg.sessionCap); err != nil {
@@ -44,13 +45,12 @@ func runShape(cfg config, bin string, emu *benchutil.Emulator, s shape, run int,
 			c.hc.CloseIdleConnections()
 		}
 	}
-	peak := sampler.done()
 	load1 := loadavg()
 
 	p := benchutil.Percentile
 	fmt.Fprintf(report, "### Run %d: %s\n\n", run, s.label)
 	fmt.Fprintf(report, "Load average before %s, after %s. Load phase %s wall (calls %s). "+
-		"Client connections opened: %d; peak established at the server's port: %d.\n\n",
+		"Client connections opened: %d; peak established at the server's port during it (sampled every 20 ms): %d.\n\n",
 		load0, load1, elapsed.Round(time.Millisecond), res.wall.Round(time.Millisecond), res.dials, peak)
 	fmt.Fprintln(report, "| what | calls | p50 | p90 | p99 | max |")
 	fmt.Fprintln(report, "|---|---:|---:|---:|---:|---:|")
@@ -73,7 +73,7 @@ func runShape(cfg config, bin string, emu *benchutil.Emulator, s shape, run int,
 	fmt.Fprintf(report, "Server: CPU %.0f ms over the phase (%.0f %% of one core; %.3f ms per call), VmRSS %s, VmHWM %s. "+
 		"Emulator CPU %.0f ms. Server → emulator connections closed during the phase (new TIME_WAIT): %d.\n\n",
 		float64(cpu)/1e6, 100*float64(cpu)/float64(elapsed), float64(cpu)/1e6/float64(max(calls, 1)),
-		benchutil.MiB(mem.RSS), benchutil.MiB(mem.HWM), float64(emuCPU)/1e6, max(upstreamClosed, 0))
+		benchutil.MiB(mem.RSS), benchutil.MiB(mem.HWM), float64(emuCPU)/1e6, upstreamClosed)
 	if probe != "" {
 		fmt.Fprintf(report, "Session cap: %s.\n\n", probe)
 	}

@@ -14,11 +14,12 @@ const (
 	tcpTimeWait    = "06"
 )
 
-// sockCount counts the IPv4 sockets in a /proc/net/tcp table in state st
-// whose local port (local=true) or remote port is port. An accepted
-// connection still waiting in the listen backlog counts as established too.
-func sockCount(table []byte, port int, local bool, st string) int {
-	n := 0
+// sockets lists the IPv4 sockets in a /proc/net/tcp table in state st
+// whose local port (local=true) or remote port is port, as "local remote"
+// address pairs. An accepted connection still waiting in the listen backlog
+// is established too.
+func sockets(table []byte, port int, local bool, st string) map[string]bool {
+	set := map[string]bool{}
 	for _, line := range strings.Split(string(table), "\n")[1:] {
 		f := strings.Fields(line)
 		if len(f) < 4 || f[3] != st {
@@ -33,6 +34,17 @@ func sockCount(table []byte, port int, local bool, st string) int {
 			continue
 		}
 		if p, err := strconv.ParseUint(hexPort, 16, 16); err == nil && int(p) == port {
+			set[f[1]+" "+f[2]] = true
+		}
+	}
+	return set
+}
+
+// newIn counts the members of after that before lacks.
+func newIn(before, after map[string]bool) int {
+	n := 0
+	for k := range after {
+		if !before[k] {
 			n++
 		}
 	}
@@ -61,7 +73,7 @@ func sampleConns(port int, every time.Duration) *connSampler {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
-			s.peak = max(s.peak, sockCount(readTCP(), s.port, true, tcpEstablished))
+			s.peak = max(s.peak, len(sockets(readTCP(), s.port, true, tcpEstablished)))
 			select {
 			case <-s.stop:
 				return
