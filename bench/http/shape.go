@@ -71,7 +71,7 @@ func runShape(cfg config, bin string, emu *benchutil.Emulator, s shape, run int,
 	fmt.Fprintln(report)
 	calls := len(res.all)
 	fmt.Fprintf(report, "Server: CPU %.0f ms over the phase (%.0f %% of one core; %.3f ms per call), VmRSS %s, VmHWM %s. "+
-		"Emulator CPU %.0f ms. Server → emulator connections closed during the phase (new TIME_WAIT): %d.\n\n",
+		"Emulator CPU %.0f ms. Server → emulator connections closed during the phase (new TIME_WAIT sockets; a lower bound when an earlier run's TIME_WAIT ports are reused): %d.\n\n",
 		float64(cpu)/1e6, 100*float64(cpu)/float64(elapsed), float64(cpu)/1e6/float64(max(calls, 1)),
 		benchutil.MiB(mem.RSS), benchutil.MiB(mem.HWM), float64(emuCPU)/1e6, upstreamClosed)
 	if probe != "" {
