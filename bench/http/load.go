@@ -74,7 +74,6 @@ type loadResult struct {
 	errs     *errorLog
 	dials    int64 // TCP connections the clients opened
 	clients  []*mcpClient
-	livePeak int // established connections at the server's port, sampled
 }
 
 // runLoad starts n clients at once; each handshakes (and opens its GET
