@@ -113,7 +113,9 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		"Other content at the path is a conflict unless overwrite.",
 	Docs: "from a local file, text or base64; properties and build info; checksum deploy for known content; verifies JFrog's checksums; replacing other content takes `overwrite: true` and a confirmation; the same content already at the path only gets the given properties; a file that changes during the upload stores nothing",
 	Actions: func(in *UploadIn) []guard.Action {
-		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
+		// Inline content's size is known now: the guard holds it to
+		// limits.upload_bytes (a local file's, when it opens the file).
+		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path, Bytes: int64(len(in.content))}}
 		if in.Overwrite {
 			as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path})
 		}
