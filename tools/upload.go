@@ -1,14 +1,10 @@
 package tools
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -113,7 +109,9 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		"other content there needs overwrite.",
 	Docs: "from a local file, text or base64; properties and build info; checksum deploy for known content; verifies JFrog's checksums; replacing other content takes `overwrite: true` and a confirmation; the same content already at the path only gets the given properties; a file that changes during the upload stores nothing",
 	Actions: func(in *UploadIn) []guard.Action {
-		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
+		// Inline content's size is known now: the guard holds it to
+		// limits.upload_bytes (a local file's, when it opens the file).
+		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path, Bytes: int64(len(in.content))}}
 		if in.content != nil {
 			// A release gate can judge content Xray already knows by checksum;
 			// a local file's checksum is not known yet, so a gate refuses it.
@@ -151,81 +149,16 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 	},
 })
 
-// source is what is being uploaded: a local file opened once, which the
-// hashing and every send (retries included) read by position from that one
-// descriptor, or bytes.
-type source struct {
-	file    *guard.LocalFile
-	content []byte
-	size    int64
-}
-
-// reader reads the source from its start. A file is read to its end, not to
-// size: a file that grew since the fstat must show it (the client's
-// sizedReader then refuses to finish the upload).
-func (s source) reader() io.Reader {
-	if s.file == nil {
-		return bytes.NewReader(s.content)
-	}
-	return io.NewSectionReader(s.file, 0, math.MaxInt64)
-}
-
-func (s source) open() (io.ReadCloser, error) { return io.NopCloser(s.reader()), nil }
-
-// checksums reads a file source once for its sha256, which a checksum
-// deploy needs before anything is sent. Inline content gets all three.
-func (s source) checksums(ctx context.Context) (Checksums, error) {
-	if s.file == nil {
-		return hashBytes(s.content), nil
-	}
-	// Hashing is the first half of a file upload's progress, sending the second.
-	r := progressFrom(ctx).reader(ctxReader{ctx, s.reader()}, 0, 2*s.size, "hashing")
-	n, sum, err := hashedCopy(nil, r, sha256.New())
-	if err != nil {
-		return Checksums{}, fmt.Errorf("read %s: %w", s.file.Path, err)
-	}
-	if n != s.size {
-		return Checksums{}, client.ErrSizeChanged // nothing was sent yet
-	}
-	return Checksums{SHA256: sum}, nil
-}
-
-// ctxReader ends a long local read when the call is cancelled: hashing a
-// 10 GiB file takes seconds that nobody is waiting for any more.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
+// upload runs the call's phases in order: resolve the source (open it and
+// hash it), check what is at the path already, deploy, verify. Each phase
+// either passes or ends the call with its error, and the result is built in
+// one place, so a reader can see every way an upload ends here.
 func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*UploadResult, error) {
-	src := source{content: in.content, size: int64(len(in.content))}
-	if in.LocalPath != "" {
-		testHook("upload:open")
-		f, err := d.Guard.OpenLocal(in.LocalPath)
-		var denied *guard.Denied
-		switch {
-		case errors.As(err, &denied):
-			return nil, err
-		case err != nil:
-			return nil, Errorf(CodeInvalidArgument, "check local_path", "cannot read %s: %v", in.LocalPath, err)
-		}
-		defer f.Close()
-		if !f.Info.IsRegular() {
-			return nil, Errorf(CodeInvalidArgument, "give a regular file", "%s is not a regular file", in.LocalPath)
-		}
-		src.file, src.size = f, f.Info.Size
+	src, err := resolveSource(d, in)
+	if err != nil {
+		return nil, err
 	}
-	if limit := d.Guard.Limits().UploadBytes; limit > 0 && src.size > limit {
-		return nil, &guard.Denied{Reason: fmt.Sprintf("the upload is %d bytes, over the policy's limit of %d", src.size, limit),
-			Hint: "upload it outside the agent, or ask the operator to raise limits.upload_bytes"}
-	}
+	defer src.close()
 	// A checksum deploy needs the sha256 before anything is sent, so a file is
 	// read once for it. The sha256 also goes out as a header: JFrog refuses
 	// (409) content that does not match it, so a file that changed between
@@ -237,103 +170,176 @@ func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*U
 		return nil, changedUnderUpload(err, in, src, "")
 	}
 	testHook("upload:hashed")
+	// The properties are made after the hashing: build.timestamp is when
+	// the deploy begins, not when a long hashing did.
+	u := &uploading{d: d, in: in, src: src, sums: sums, props: uploadProperties(in)}
 
+	existing, same, err := u.checkExisting(ctx, dec)
+	if err != nil {
+		return nil, err
+	}
+	if same {
+		return u.keepExisting(ctx, existing)
+	}
+	res, byChecksum, err := u.deploy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := u.verify(res.Checksums)
+	if err != nil {
+		return nil, err
+	}
+	return u.result(stored, delivery{byChecksum: byChecksum, afterLostAnswer: res.VerifiedAfterLostAnswer, downloadURI: res.DownloadURI}), nil
+}
+
+// uploading is one upload call once its source is resolved: what the later
+// phases share.
+type uploading struct {
+	d   *Deps
+	in  *UploadIn
+	src source
+	// sums are computed here: the sha256 of a file, all three for inline
+	// content.
+	sums  Checksums
+	props map[string][]string
+}
+
+// uploadProperties are the given properties plus the build info, which
+// JFrog links a build's artifacts by.
+func uploadProperties(in *UploadIn) map[string][]string {
 	props := in.Properties.plain()
 	if in.BuildName != "" {
 		props["build.name"] = []string{in.BuildName}
 		props["build.number"] = []string{in.BuildNumber}
 		props["build.timestamp"] = []string{strconv.FormatInt(time.Now().UnixMilli(), 10)}
 	}
+	return props
+}
 
-	art := d.Client.Artifactory
-	existing, err := art.Head(ctx, in.Repo, in.Path)
+// checkExisting looks at the path before anything is sent. It passes when
+// the path is free or the content there may be replaced, reports same when
+// exactly this content is there (with the stored checksums), and ends the
+// call otherwise.
+func (u *uploading) checkExisting(ctx context.Context, dec *guard.Decision) (existing client.Checksums, same bool, err error) {
+	in := u.in
+	head, err := u.d.Client.Artifactory.Head(ctx, in.Repo, in.Path)
 	switch {
 	case client.IsNotFound(err):
+		return client.Checksums{}, false, nil
 	case err != nil:
-		return nil, err
-	case existing.Folder: // JFrog refuses a file over a folder, overwrite or not
-		return nil, folderInTheWay(in)
+		return client.Checksums{}, false, err
+	case head.Folder: // JFrog refuses a file over a folder, overwrite or not
+		return client.Checksums{}, false, folderInTheWay(in)
 	case !dec.Reveals(in.Repo, in.Path):
 		// Comparing checksums is reading: "unchanged" would confirm a
 		// guessed content, a conflict would show the existing sha256. The
 		// caller learns only that a file is there; with overwrite the
 		// content is deployed whatever it was.
 		if !in.Overwrite {
-			return nil, Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another path",
+			return client.Checksums{}, false, Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another path",
 				"a file exists at %s/%s and the policy does not let this server read it", in.Repo, in.Path)
 		}
-	case existing.Checksums.SHA256 == sums.SHA256:
-		// The content is there already. Deploying it again replaces the item:
-		// the emulator drops the properties it had (a QA flag, a promotion
-		// status), and a redeploy rewrites them on real servers too
-		// (jfrog-cli issue #2885); whether Artifactory keeps the ones not sent
-		// is unverified. Setting only the given properties keeps the others
-		// either way, and sends no bytes.
-		if len(props) > 0 {
-			if err := art.SetProperties(ctx, in.Repo, in.Path, props, false); err != nil {
-				return nil, err
-			}
-		}
-		same := Checksums{SHA256: sums.SHA256, SHA1: existing.Checksums.SHA1, MD5: existing.Checksums.MD5}
-		out := &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size, Checksums: same, Verified: true, Unchanged: true,
-			DownloadURI: d.Client.BaseURL(client.SurfaceArtifactory) + "/" + client.EscapePath(in.Repo, in.Path)}
-		if len(props) > 0 {
-			out.Properties = props
-		}
-		return out, nil
+		return client.Checksums{}, false, nil
+	case head.Checksums.SHA256 == u.sums.SHA256:
+		return head.Checksums, true, nil
 	case !in.Overwrite:
 		e := Errorf(CodeConflict, "pass overwrite: true to replace it, or choose another path",
-			"%s/%s already exists with other content (sha256 %s)", in.Repo, in.Path, existing.Checksums.SHA256)
-		e.Details = map[string]string{"existing_sha256": existing.Checksums.SHA256, "new_sha256": sums.SHA256}
-		return nil, e
+			"%s/%s already exists with other content (sha256 %s)", in.Repo, in.Path, head.Checksums.SHA256)
+		e.Details = map[string]string{"existing_sha256": head.Checksums.SHA256, "new_sha256": u.sums.SHA256}
+		return client.Checksums{}, false, e
 	}
-	req := client.DeployRequest{
-		Repo: in.Repo, Path: in.Path, Size: src.size, Properties: props,
-		Checksums: client.Checksums{SHA256: sums.SHA256},
-	}
-	out := &UploadResult{Repo: in.Repo, Path: in.Path, Size: src.size}
-	if len(props) > 0 {
-		out.Properties = props
-	}
+	return client.Checksums{}, false, nil // overwrite: the confirmed plan allowed replacing it
+}
 
-	var res *client.DeployResult
-	if src.size >= checksumDeployMin {
-		req.ChecksumOnly = true
-		res, err = art.Deploy(ctx, req)
-		if err == nil {
-			out.DeployedByChecksum = true
-		} else if !client.IsNotFound(err) {
+// keepExisting finishes an upload of content that is already at the path.
+// Deploying it again would replace the item: the emulator drops the
+// properties it had (a QA flag, a promotion status), and a redeploy rewrites
+// them on real servers too (jfrog-cli issue #2885); whether Artifactory keeps
+// the ones not sent is unverified. Setting only the given properties keeps
+// the others either way, and sends no bytes.
+func (u *uploading) keepExisting(ctx context.Context, existing client.Checksums) (*UploadResult, error) {
+	in := u.in
+	if len(u.props) > 0 {
+		if err := u.d.Client.Artifactory.SetProperties(ctx, in.Repo, in.Path, u.props, false); err != nil {
 			return nil, err
+		}
+	}
+	// JFrog's sha256 equals the one computed here: that is the verification.
+	stored := Checksums{SHA256: u.sums.SHA256, SHA1: existing.SHA1, MD5: existing.MD5}
+	uri := u.d.Client.BaseURL(client.SurfaceArtifactory) + "/" + client.EscapePath(in.Repo, in.Path)
+	return u.result(stored, delivery{unchanged: true, downloadURI: uri}), nil
+}
+
+// deploy sends the content. From checksumDeployMin on it first asks JFrog to
+// deploy by checksum, which sends no bytes when JFrog has the content
+// somewhere already (404 when it has not); then it sends the bytes, with the
+// sha256 JFrog checks them against.
+func (u *uploading) deploy(ctx context.Context) (res *client.DeployResult, byChecksum bool, err error) {
+	art := u.d.Client.Artifactory
+	req := client.DeployRequest{
+		Repo: u.in.Repo, Path: u.in.Path, Size: u.src.size, Properties: u.props,
+		Checksums: client.Checksums{SHA256: u.sums.SHA256},
+	}
+	if u.src.size >= checksumDeployMin {
+		req.ChecksumOnly = true
+		res, err := art.Deploy(ctx, req)
+		if err == nil {
+			return res, true, nil
+		}
+		if !client.IsNotFound(err) {
+			return nil, false, err
 		}
 		req.ChecksumOnly = false
 	}
-	if res == nil {
-		req.Body, req.GetBody = src.reader(), src.open
-		if src.file != nil {
-			req.Body = progressFrom(ctx).reader(req.Body, src.size, 2*src.size, "uploading")
-		}
-		if res, err = art.Deploy(ctx, req); err != nil {
-			return nil, changedUnderUpload(err, in, src, sums.SHA256)
-		}
+	req.Body, req.GetBody = u.src.reader(), u.src.open
+	if u.src.file != nil {
+		req.Body = progressFrom(ctx).reader(req.Body, u.src.size, 2*u.src.size, "uploading")
 	}
-	out.DownloadURI, out.VerifiedAfterLostAnswer = res.DownloadURI, res.VerifiedAfterLostAnswer
-	got := Checksums{SHA256: res.Checksums.SHA256, SHA1: res.Checksums.SHA1, MD5: res.Checksums.MD5}
-	out.Checksums = sums
-	// For files only the sha256 was computed here: the other two are
-	// JFrog's, vouched for by the matching sha256. Inline content has all
-	// three, and all three must match.
-	if out.Checksums.SHA1 == "" {
-		out.Checksums.SHA1, out.Checksums.MD5 = got.SHA1, got.MD5
+	if res, err = art.Deploy(ctx, req); err != nil {
+		return nil, false, changedUnderUpload(err, u.in, u.src, u.sums.SHA256)
 	}
-	if got.SHA256 != sums.SHA256 || (got.SHA1 != "" && got.SHA1 != out.Checksums.SHA1) || (got.MD5 != "" && got.MD5 != out.Checksums.MD5) {
+	return res, false, nil
+}
+
+// verify compares the checksums JFrog reports for the stored artifact with
+// the ones computed here, and returns the checksums the result reports. For
+// files only the sha256 was computed here: the other two are JFrog's,
+// vouched for by the matching sha256. Inline content has all three, and all
+// three must match.
+func (u *uploading) verify(got client.Checksums) (Checksums, error) {
+	sent := u.sums
+	if sent.SHA1 == "" {
+		sent.SHA1, sent.MD5 = got.SHA1, got.MD5
+	}
+	if got.SHA256 != u.sums.SHA256 || (got.SHA1 != "" && got.SHA1 != sent.SHA1) || (got.MD5 != "" && got.MD5 != sent.MD5) {
 		e := Errorf(CodeUpstreamUnavailable, "the stored artifact may be corrupt: upload it again with overwrite: true, then check it with get_artifact_info",
-			"JFrog reports checksums for %s/%s that differ from the uploaded content", in.Repo, in.Path)
+			"JFrog reports checksums for %s/%s that differ from the uploaded content", u.in.Repo, u.in.Path)
 		e.Retryable = true
-		e.Details = map[string]any{"verified": false, "sent": out.Checksums, "stored": got}
-		return nil, e
+		stored := Checksums{SHA256: got.SHA256, SHA1: got.SHA1, MD5: got.MD5}
+		e.Details = map[string]any{"verified": false, "sent": sent, "stored": stored}
+		return Checksums{}, e
 	}
-	out.Verified = true
-	return out, nil
+	return sent, nil
+}
+
+// delivery is how the content came to be stored, as the result tells it.
+type delivery struct {
+	unchanged, byChecksum, afterLostAnswer bool
+	downloadURI                            string
+}
+
+// result is the one place an upload's result is built. It is only reached
+// once JFrog's checksums matched the ones computed here, so it is verified.
+func (u *uploading) result(stored Checksums, how delivery) *UploadResult {
+	out := &UploadResult{
+		Repo: u.in.Repo, Path: u.in.Path, Size: u.src.size, Checksums: stored, Verified: true,
+		DeployedByChecksum: how.byChecksum, Unchanged: how.unchanged,
+		VerifiedAfterLostAnswer: how.afterLostAnswer, DownloadURI: how.downloadURI,
+	}
+	if len(u.props) > 0 {
+		out.Properties = u.props
+	}
+	return out
 }
 
 // changedUnderUpload explains the two ways an upload stops because the file

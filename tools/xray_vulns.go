@@ -76,7 +76,7 @@ var getArtifactVulnerabilities = Define(Tool[VulnsIn, VulnsResult]{
 		}
 		return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}
 	},
-	ErrorHints: ErrorHints{CodeNotFound: "no such artifact: check repo and path with get_artifact_info"},
+	ErrorHints: ErrorHints{CodeNotFound: "no such artifact: check repo and path; get_artifact_info shows what a folder holds"},
 	Handle:     artifactVulnerabilities,
 	Summary: func(in *VulnsIn, out *VulnsResult) string {
 		return "Xray " + out.State + " for " + out.Repo + "/" + out.Path

@@ -89,6 +89,11 @@ type Action struct {
 	// Local is a file on the server's machine the call reads (ClassRead) or
 	// writes (ClassWrite); it must resolve inside the local roots.
 	Local string `json:"local,omitempty"`
+	// Bytes is the size of what a write sends, when the arguments already
+	// say it (inline upload content): the guard holds it to
+	// limits.upload_bytes, so no tool checks the limit itself. A local
+	// file's size is the guard's to learn from the file.
+	Bytes int64 `json:"bytes,omitempty"`
 	// AQL is a query the call will run; the guard scopes a copy of it to
 	// the readable repositories (Decision.Query), or refuses it.
 	AQL *aql.Query `json:"-"`
@@ -365,7 +370,17 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 			}
 			return &Denied{Reason: err.Error()}
 		}
-		return g.own.checkOwn(a.Local, real)
+		if d := g.own.checkOwn(a.Local, real); d != nil {
+			return d
+		}
+		if a.Class == ClassRead {
+			// A local file is read only to be uploaded.
+			return g.policy.Limits.checkLocalUpload(real)
+		}
+		return nil
+	}
+	if d := g.policy.Limits.checkUpload(a.Bytes); d != nil {
+		return d
 	}
 	if !g.mode.allows(a.Class) {
 		return &Denied{

@@ -31,7 +31,10 @@ type LocalFile struct {
 // holds it (openat2 RESOLVE_BENEATH on Linux): a file or directory swapped
 // for a symlink after the check cannot lead outside. The open file is refused
 // when it is one of the server's own files, by identity. Whether it is a
-// regular file is the caller's to say.
+// regular file is the caller's to say. A local file is opened only to be
+// uploaded, so a regular file over limits.upload_bytes is refused here, by
+// the size of what was opened: the name the call was checked by may since
+// lead to a bigger file.
 func (g *Guard) OpenLocal(p string) (*LocalFile, error) {
 	real, root, rel, err := g.roots.locate(p)
 	if err != nil {
@@ -55,6 +58,12 @@ func (g *Guard) OpenLocal(p string) (*LocalFile, error) {
 	if what, own := g.own.file(info); own {
 		_ = f.Close()
 		return nil, ownDenied(p, what)
+	}
+	if info.IsRegular() {
+		if d := g.policy.Limits.checkUpload(info.Size); d != nil {
+			_ = f.Close()
+			return nil, d
+		}
 	}
 	return &LocalFile{File: f, Path: real, Info: info}, nil
 }
