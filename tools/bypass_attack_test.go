@@ -1,0 +1,88 @@
+package tools_test
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+	"github.com/jfrog-mcp/jfrog-mcp/tools"
+)
+
+// checksumDeploys records the paths of deploys that asked JFrog to deploy
+// by checksum (X-Checksum-Deploy: true), the emulator's ground truth of
+// whether the server asked "is this content anywhere?".
+type checksumDeploys struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (c *checksumDeploys) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.EqualFold(r.Header.Get("X-Checksum-Deploy"), "true") {
+			c.mu.Lock()
+			c.paths = append(c.paths, r.URL.Path)
+			c.mu.Unlock()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (c *checksumDeploys) list() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.paths...)
+}
+
+// TestBypassChecksumDeployOracle: a deploy by checksum succeeds when the
+// content is stored anywhere the server's identity can read, hidden
+// repositories included. Uploading a guessed content (10 KiB or more) to a
+// writable repository would then say "deployed by checksum" exactly when a
+// hidden repository holds it. Under a policy that hides anything the
+// server never asks, and the answer is the same for a right and a wrong
+// guess.
+func TestBypassChecksumDeployOracle(t *testing.T) {
+	secret := strings.Repeat("hidden big secret ", 1200) // over checksumDeployMin
+	wrong := strings.Repeat("a wrong big guess ", 1200)
+	setup := func(t *testing.T, policy string) (*harness, *checksumDeploys) {
+		set, err := guard.ParsePolicy([]byte(policy))
+		require.NoError(t, err)
+		p := set.Base
+		seen := &checksumDeploys{}
+		h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &p, wrap: seen.wrap})
+		for _, r := range []string{"team-local", "hidden-local"} {
+			status, body := adminDo(t, h, http.MethodPut, "/artifactory/api/repositories/"+r, `{"rclass":"local","packageType":"generic"}`)
+			require.Equal(t, http.StatusOK, status, body)
+		}
+		status, body := adminDo(t, h, http.MethodPut, "/artifactory/hidden-local/big.bin", secret)
+		require.Equal(t, http.StatusCreated, status, body)
+		return h, seen
+	}
+	up := func(path, content string) map[string]any {
+		return map[string]any{"repo": "team-local", "path": path, "content_base64": base64.StdEncoding.EncodeToString([]byte(content))}
+	}
+
+	t.Run("a policy that hides a repository", func(t *testing.T) {
+		h, seen := setup(t, "mode: write\nrepositories:\n  read: [team-local]\n  write: [team-local]\n")
+		right := ok[tools.UploadResult](t, h.call(t, "upload_artifact", up("right.bin", secret)))
+		other := ok[tools.UploadResult](t, h.call(t, "upload_artifact", up("wrong.bin", wrong)))
+		assert.False(t, right.DeployedByChecksum, "the answer says a hidden repository holds the content")
+		assert.Equal(t, other.DeployedByChecksum, right.DeployedByChecksum)
+		assert.Empty(t, seen.list(), "the server asked JFrog whether the content is stored anywhere")
+		assert.True(t, right.Verified)
+		status, _ := adminDo(t, h, http.MethodGet, "/artifactory/team-local/right.bin", "")
+		assert.Equal(t, http.StatusOK, status)
+	})
+
+	t.Run("control: a policy that reads everything still deploys by checksum", func(t *testing.T) {
+		h, seen := setup(t, "mode: write\nrepositories:\n  read: ['*']\n  write: [team-local]\n")
+		right := ok[tools.UploadResult](t, h.call(t, "upload_artifact", up("right.bin", secret)))
+		assert.True(t, right.DeployedByChecksum)
+		assert.Equal(t, []string{"/artifactory/team-local/right.bin"}, seen.list())
+	})
+}
