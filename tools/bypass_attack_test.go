@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,5 +85,47 @@ func TestBypassChecksumDeployOracle(t *testing.T) {
 		right := ok[tools.UploadResult](t, h.call(t, "upload_artifact", up("right.bin", secret)))
 		assert.True(t, right.DeployedByChecksum)
 		assert.Equal(t, []string{"/artifactory/team-local/right.bin"}, seen.list())
+	})
+}
+
+// TestBypassAQLThroughBuildsAndBundles: an items query can name builds and
+// release bundles through AQL relations (artifact.module.build.*,
+// dependency.*, release_artifact.release.*): Artifactory then returns or
+// tests their names, which the builds and release_bundles sections govern,
+// not the repository rules. Where those sections do not allow every name,
+// such a query is refused before anything is sent.
+func TestBypassAQLThroughBuildsAndBundles(t *testing.T) {
+	const policy = "mode: write\nrepositories:\n  read: [team-local]\nbuilds:\n  read: [public-*]\nrelease_bundles:\n  read: [public-*]\n"
+	queries := []string{
+		`items.find({"repo":"team-local"}).include("name","artifact.module.build.name")`,
+		`items.find({"repo":"team-local"}).include("artifact.module.build.number")`,
+		`items.find({"repo":"team-local","artifact.module.build.name":{"$match":"secret-*"}})`,
+		`items.find({"repo":"team-local","$or":[{"name":"x"},{"dependency.module.build.name":"secret-build"}]})`,
+		`items.find({"repo":"team-local","artifact.module.build.@build.owner":"alice"})`,
+		`items.find({"repo":"team-local"}).include("release_artifact.release.name")`,
+		`items.find({"repo":"team-local","release_artifact.release.name":{"$match":"*"}})`,
+	}
+	for _, q := range queries {
+		t.Run(q, func(t *testing.T) {
+			set, err := guard.ParsePolicy([]byte(policy))
+			require.NoError(t, err)
+			p := set.Base
+			h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &p})
+			t0 := time.Now()
+			e := failed(t, h.call(t, "run_aql", map[string]any{"query": q}))
+			assert.Equal(t, tools.CodeGuardDenied, e.Code, e.Message)
+			assert.Contains(t, e.Message, "does not allow every one")
+			assert.Empty(t, h.requestsSince(t0), "the query reached JFrog")
+		})
+	}
+	t.Run("control: sections that read every name let the query through", func(t *testing.T) {
+		set, err := guard.ParsePolicy([]byte("mode: write\nrepositories:\n  read: [team-local]\nbuilds:\n  read: ['*/*']\n"))
+		require.NoError(t, err)
+		p := set.Base
+		h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &p})
+		res := h.call(t, "run_aql", map[string]any{"query": queries[0]})
+		if res.IsError {
+			assert.NotEqual(t, tools.CodeGuardDenied, failed(t, res).Code, "the emulator answers, not the guard")
+		}
 	})
 }
