@@ -1,7 +1,10 @@
 package tools_test
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -126,6 +129,75 @@ func TestBypassAQLThroughBuildsAndBundles(t *testing.T) {
 		res := h.call(t, "run_aql", map[string]any{"query": queries[0]})
 		if res.IsError {
 			assert.NotEqual(t, tools.CodeGuardDenied, failed(t, res).Code, "the emulator answers, not the guard")
+		}
+	})
+}
+
+// likeMatchWrap makes the emulator read '_' in a $match pattern as SQL LIKE
+// does (any one character), which Artifactory may do: the narrowed query
+// then matches repositories the rule "team_*" does not cover, and the row
+// filter is the last line.
+func likeMatchWrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/api/search/aql") {
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			q := strings.ReplaceAll(string(b), `"team_*"`, `"team?*"`)
+			r.Body, r.ContentLength = io.NopCloser(strings.NewReader(q)), int64(len(q))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// TestBypassAQLCommonValuesOfHiddenRows: run_aql hoists the values every
+// row shares into "common". When the row filter removed rows Artifactory
+// returned, the values hoisted from them stayed: with every row hidden,
+// common showed the hidden repository, folder, size and checksum.
+func TestBypassAQLCommonValuesOfHiddenRows(t *testing.T) {
+	set, err := guard.ParsePolicy([]byte("mode: write\nrepositories:\n  read: [team_*]\n"))
+	require.NoError(t, err)
+	p := set.Base
+	setup := func(t *testing.T) *harness {
+		h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &p, wrap: likeMatchWrap})
+		for _, r := range []string{"team_a", "team-hidden"} {
+			status, body := adminDo(t, h, http.MethodPut, "/artifactory/api/repositories/"+r, `{"rclass":"local","packageType":"generic"}`)
+			require.Equal(t, http.StatusOK, status, body)
+		}
+		for _, it := range []struct{ repo, path, content string }{
+			{"team-hidden", "merger-plans/s1.txt", "merger plan"},
+			{"team-hidden", "merger-plans/s2.txt", "merger plan"},
+			{"team_a", "merger-plans/s3.txt", "public plan"},
+		} {
+			status, body := adminDo(t, h, http.MethodPut, "/artifactory/"+it.repo+"/"+it.path, it.content)
+			require.Equal(t, http.StatusCreated, status, body)
+		}
+		return h
+	}
+	sum := sha256.Sum256([]byte("merger plan"))
+	hidden := []string{"team-hidden", hex.EncodeToString(sum[:])}
+
+	t.Run("every row hidden", func(t *testing.T) {
+		h := setup(t)
+		res := h.call(t, "run_aql", map[string]any{"query": `items.find({"$or":[{"name":"s1.txt"},{"name":"s2.txt"}]}).include("repo","path","name","sha256","size")`})
+		out := ok[tools.AQLResult](t, res)
+		assert.Empty(t, out.Items)
+		assert.Empty(t, out.Common, "common describes rows the policy hides")
+		for _, s := range hidden {
+			assert.NotContains(t, text(res), s)
+		}
+	})
+	t.Run("hidden and visible rows", func(t *testing.T) {
+		h := setup(t)
+		res := h.call(t, "run_aql", map[string]any{"query": `items.find({"path":"merger-plans"}).include("repo","path","name","sha256")`})
+		out := ok[tools.AQLResult](t, res)
+		require.Len(t, out.Items, 1)
+		assert.Contains(t, out.Items[0], "team_a")
+		assert.Empty(t, out.Common, "one row left: its values are in the row")
+		for _, s := range hidden {
+			assert.NotContains(t, text(res), s)
 		}
 	})
 }
