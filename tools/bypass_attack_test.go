@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -200,4 +202,125 @@ func TestBypassAQLCommonValuesOfHiddenRows(t *testing.T) {
 			assert.NotContains(t, text(res), s)
 		}
 	})
+}
+
+// attackPolicy is resolvePolicy with keys for nested, cyclic and deeply
+// chained virtual repositories.
+const attackPolicy = `
+mode: write
+repositories:
+  read: [team-local, mixed, open, nodeploy, via-remote, up-remote, later, nest, cyc-a, cyc-b, deep-*]
+  write: [team-local, mixed, open, nodeploy, drop-local, nest, cyc-a, cyc-b]
+  delete: [team-local, mixed, open, drop-local, later, nest, cyc-b]
+`
+
+// newAttackFixture adds to the resolve fixture: nest (a virtual of the
+// virtuals open and mixed), cyc-a and cyc-b (virtuals that aggregate each
+// other), and deep-0 … deep-9 (a chain of virtuals ending in team-local,
+// deeper than the guard follows).
+func newAttackFixture(t *testing.T) *resolveFixture {
+	t.Helper()
+	f := newResolveFixtureWith(t, attackPolicy, nil)
+	repos := []struct{ method, key, cfg string }{
+		{http.MethodPut, "nest", `{"rclass":"virtual","packageType":"generic","repositories":["open","mixed"]}`},
+		{http.MethodPut, "cyc-a", `{"rclass":"virtual","packageType":"generic","repositories":["team-local"]}`},
+		{http.MethodPut, "cyc-b", `{"rclass":"virtual","packageType":"generic","repositories":["cyc-a","team-local"]}`},
+		{http.MethodPost, "cyc-a", `{"rclass":"virtual","repositories":["cyc-b","team-local"]}`},
+	}
+	for i := 9; i >= 0; i-- {
+		member := "team-local"
+		if i < 9 {
+			member = fmt.Sprintf("deep-%d", i+1)
+		}
+		repos = append(repos, struct{ method, key, cfg string }{http.MethodPut, fmt.Sprintf("deep-%d", i),
+			fmt.Sprintf(`{"rclass":"virtual","packageType":"generic","repositories":[%q]}`, member)})
+	}
+	for _, r := range repos {
+		status, body := adminDo(t, f.h, r.method, "/artifactory/api/repositories/"+r.key, r.cfg)
+		require.Equal(t, http.StatusOK, status, "%s %s: %s", r.method, r.key, body)
+	}
+	return f
+}
+
+// TestBypassAttackCorpus: attempts through virtual repositories nested in
+// virtual ones, cycles, chains deeper than the guard follows, and keys
+// spelled in another case. Each is refused by the guard, names nothing
+// hidden, sends JFrog only lookups and leaves the emulator and the local
+// root as they were.
+func TestBypassAttackCorpus(t *testing.T) {
+	cases := []struct {
+		name, tool string
+		args       map[string]any
+	}{
+		{"nested/read a hidden member's file", "get_artifact_info", map[string]any{"repo": "nest", "path": "secret/s.txt"}},
+		{"nested/read a readable member's file", "get_artifact_info", map[string]any{"repo": "nest", "path": "team.txt"}},
+		{"nested/download", "download_artifact", map[string]any{"repo": "nest", "path": "secret/s.txt"}},
+		{"nested/search", "search_artifacts", map[string]any{"repos": []string{"nest"}, "name": "*"}},
+		{"nested/copy out", "copy_artifacts", map[string]any{"from_repo": "nest", "from_path": "secret/s.txt", "to_repo": "team-local", "to_path": "stolen.txt", "dry_run": false}},
+		{"nested/delete a hidden member's file", "delete_artifact", map[string]any{"repo": "nest", "path": "secret/s.txt"}},
+		{"nested/upload without a deployment repository", "upload_artifact", map[string]any{"repo": "nest", "path": "n.txt", "content_text": "x"}},
+		{"cycle/read", "get_artifact_info", map[string]any{"repo": "cyc-b", "path": "team.txt"}},
+		{"cycle/delete", "delete_artifact", map[string]any{"repo": "cyc-b", "path": "secret/s.txt"}},
+		{"chain/read deeper than followed", "get_artifact_info", map[string]any{"repo": "deep-0", "path": "team.txt"}},
+		{"case/read through MIXED", "get_artifact_info", map[string]any{"repo": "MIXED", "path": "secret/s.txt"}},
+		{"case/upload through Mixed", "upload_artifact", map[string]any{"repo": "Mixed", "path": "n.txt", "content_text": "x"}},
+		{"case/hidden key in capitals", "download_artifact", map[string]any{"repo": "HIDDEN-LOCAL", "path": "shared.txt"}},
+		{"cache/the hidden cache of a readable remote", "download_artifact", map[string]any{"repo": "up-remote-cache", "path": "x"}},
+		{"cache/a cache key of a local repository", "get_artifact_info", map[string]any{"repo": "hidden-local-cache", "path": "x"}},
+		{"holder/delete a folder only a hidden member holds", "delete_artifact", map[string]any{"repo": "later", "path": "secret"}},
+		{"holder/move out of a virtual", "move_artifacts", map[string]any{"from_repo": "later", "from_path": "team.txt", "to_repo": "team-local", "to_path": "moved.txt", "dry_run": false}},
+		{"holder/properties through a virtual without deployment", "set_artifact_properties", map[string]any{"repo": "later", "path": "secret/s.txt", "properties": map[string]any{"k": "v"}}},
+		{"encoding/an encoded slash into a hidden key", "download_artifact", map[string]any{"repo": "team-local", "path": "..%2fhidden-local/shared.txt"}},
+		{"encoding/a fullwidth dot-dot", "download_artifact", map[string]any{"repo": "team-local", "path": "\uff0e\uff0e/hidden-local/shared.txt"}},
+		{"reserved/the global virtual repository", "download_artifact", map[string]any{"repo": "repo", "path": "hidden-local/shared.txt"}},
+		{"reserved/the trash can", "download_artifact", map[string]any{"repo": "auto-trashcan", "path": "hidden-local/shared.txt"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newAttackFixture(t)
+			before := f.state(t)
+			t0 := time.Now()
+			res := f.h.call(t, tc.tool, tc.args)
+			e := failed(t, res)
+			if !strings.HasPrefix(tc.name, "encoding/") {
+				assert.Equal(t, tools.CodeGuardDenied, e.Code, e.Message)
+			}
+			noSecretsBut(t, tc.name, res, tc.args)
+			readOnly(t, f.h.requestsSince(t0))
+			assert.Equal(t, before, f.state(t), "the emulator or the local root changed")
+		})
+	}
+	t.Run("AQL through nested virtual keys stays scoped", func(t *testing.T) {
+		f := newAttackFixture(t)
+		for _, q := range []string{
+			`items.find({"repo":"nest"})`,
+			`items.find({"$or":[{"repo":"cyc-b"},{"repo":"deep-0"}]})`,
+			`items.find({"repo":{"$match":"*"},"$or":[{"repo":"nest"}]})`,
+			`items.find({"repo":{"$ne":"team-local"}})`,
+			`items.find({"$and":[{"repo":{"$nmatch":"team*"}},{"name":{"$match":"*"}}]})`,
+			`items.find({"name":{"$match":"*"}}).include("repo","name","sha256").sort({"$desc":["repo"]}).offset(0)`,
+			`items.find({"@owner":"alice"})`,
+		} {
+			res := f.h.call(t, "run_aql", map[string]any{"query": q, "limit": 1000})
+			if !res.IsError {
+				for _, row := range aqlRecords(t, ok[tools.AQLResult](t, res)) {
+					assert.Equal(t, "team-local", strings.ToLower(fmt.Sprint(row["repo"])), "%s returned a hidden row", q)
+				}
+			}
+			noSecretsBut(t, q, res, map[string]any{"query": q})
+		}
+	})
+}
+
+// noSecretsBut is noSecrets, except for what the call's own arguments
+// named: a refusal may repeat the key the caller gave.
+func noSecretsBut(t *testing.T, what string, res *mcp.CallToolResult, args map[string]any) {
+	t.Helper()
+	given := strings.ToLower(fmt.Sprint(args))
+	body := text(res)
+	for _, s := range secrets() {
+		if !strings.Contains(given, strings.ToLower(s)) {
+			assert.NotContains(t, body, s, "%s: the answer reveals %q: %s", what, s, body)
+		}
+	}
 }
