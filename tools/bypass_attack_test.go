@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -322,5 +324,85 @@ func noSecretsBut(t *testing.T, what string, res *mcp.CallToolResult, args map[s
 		if !strings.Contains(given, strings.ToLower(s)) {
 			assert.NotContains(t, body, s, "%s: the answer reveals %q: %s", what, s, body)
 		}
+	}
+}
+
+// partialConfigWrap answers repository configurations as Artifactory does
+// for a non-admin identity: a partial configuration, here without the
+// virtual repositories' member lists.
+func partialConfigWrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/artifactory/api/repositories/") || r.Header.Get("Authorization") == "Bearer "+adminTokenOf(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		var cfg map[string]any
+		if rec.Code == http.StatusOK && json.Unmarshal(rec.Body.Bytes(), &cfg) == nil {
+			delete(cfg, "repositories")
+			delete(cfg, "defaultDeploymentRepo")
+			b, _ := json.Marshal(cfg)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(b)
+			return
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// adminTokenOf is the token the test's own setup requests name in
+// X-Test-Admin, so only the server's lookups see partial configurations.
+func adminTokenOf(r *http.Request) string { return r.Header.Get("X-Test-Admin") }
+
+// TestBypassVirtualWithPartialConfiguration: a server whose identity is
+// not an admin gets partial repository configurations. A virtual
+// repository whose member list is missing was taken for one that
+// aggregates nothing, so reading through it was allowed and returned a
+// hidden member's file. Unknown members are now a refusal.
+func TestBypassVirtualWithPartialConfiguration(t *testing.T) {
+	set, err := guard.ParsePolicy([]byte(resolvePolicy))
+	require.NoError(t, err)
+	p := set.Base
+	h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &p, wrap: partialConfigWrap})
+	setup := func(method, path, body string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), method, h.emu.URL+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
+		req.Header.Set("X-Test-Admin", h.emu.AdminToken) // past the wrap
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.Less(t, res.StatusCode, 300, "%s %s", method, path)
+	}
+	for _, r := range resolveRepos[:5] {
+		setup(http.MethodPut, "/artifactory/api/repositories/"+r.key, r.cfg)
+	}
+	setup(http.MethodPut, "/artifactory/hidden-local/secret/s.txt", "hidden secret")
+	t0 := time.Now()
+	for _, tc := range []struct{ tool, path string }{
+		{"download_artifact", "secret/s.txt"},
+		{"get_artifact_info", "secret/s.txt"},
+		{"get_artifact_info", ""},
+	} {
+		args := map[string]any{"repo": "mixed"}
+		if tc.path != "" {
+			args["path"] = tc.path
+		}
+		res := h.call(t, tc.tool, args)
+		e := failed(t, res)
+		assert.Contains(t, e.Message, "could not be looked up", "refused as a key whose meaning is unknown")
+		assert.NotContains(t, text(res), "hidden secret")
+		assert.NotContains(t, text(res), "hidden-local")
+	}
+	for _, r := range h.requestsSince(t0) {
+		assert.True(t, strings.HasPrefix(r.Path, "/artifactory/api/repositories/"), "only lookups reached JFrog: %s %s", r.Method, r.Path)
 	}
 }
