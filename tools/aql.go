@@ -201,37 +201,30 @@ func includesOtherDomain(include []string) bool {
 
 // filterItems removes the rows the decision hides. Every row is checked,
 // not only those of a narrowed query: AQL's $match may read '_' or '%' as
-// wildcards, so a narrowed query can match more than a rule says. What is
-// left is tabulated again: values hoisted into common from every row,
-// hidden ones included, would otherwise describe the rows removed. Rows
+// wildcards, so a narrowed query can match more than a rule says. Rows
 // the policy removed still count for paging (the next page starts after
 // them); the range counts the rows returned.
 func (r *AQLResult) filterItems(visible func(guard.Resource) bool) int {
-	str := func(row map[string]any, name string) string {
-		s, _ := row[name].(string)
-		return s
+	field := func(row []any, name string) string {
+		if v, ok := r.Common[name]; ok {
+			s, _ := v.(string)
+			return s
+		}
+		if i := slices.Index(r.Columns, name); i >= 0 && i < len(row) {
+			s, _ := row[i].(string)
+			return s
+		}
+		return ""
 	}
-	var kept []map[string]any
-	for _, values := range r.Items {
-		row := make(map[string]any, len(r.Columns)+len(r.Common))
-		for k, v := range r.Common {
-			row[k] = v
-		}
-		for i, c := range r.Columns {
-			if i < len(values) && values[i] != nil {
-				row[c] = values[i]
-			}
-		}
-		if visible(guard.RowResource(str(row, "repo"), str(row, "path"), str(row, "name"))) {
+	kept := r.Items[:0:0]
+	for _, row := range r.Items {
+		if visible(guard.RowResource(field(row, "repo"), field(row, "path"), field(row, "name"))) {
 			kept = append(kept, row)
 		}
 	}
 	removed := len(r.Items) - len(kept)
 	if removed > 0 {
-		r.Columns, r.Common, r.Items = tabulate(kept)
-		if r.Columns == nil {
-			r.Columns = []string{}
-		}
+		r.Items = kept
 		r.Range.EndPos -= int64(removed)
 		r.Range.Total -= int64(removed)
 	}
