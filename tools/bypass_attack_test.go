@@ -406,3 +406,28 @@ func TestBypassVirtualWithPartialConfiguration(t *testing.T) {
 		assert.True(t, strings.HasPrefix(r.Path, "/artifactory/api/repositories/"), "only lookups reached JFrog: %s %s", r.Method, r.Path)
 	}
 }
+
+// TestBypassUploadBuildNameIsAPublish: upload_artifact's build_name and
+// build_number make the artifact part of that build; the builds section's
+// publish rules decide it like any publish, before anything is sent.
+func TestBypassUploadBuildNameIsAPublish(t *testing.T) {
+	set, err := guard.ParsePolicy([]byte("mode: write\nrepositories:\n  write: [app-staging-local]\nbuilds:\n  publish: [public-*]\n"))
+	require.NoError(t, err)
+	p := set.Base
+	up := func(name string) map[string]any {
+		return map[string]any{"repo": "app-staging-local", "path": name + ".bin", "content_text": "x", "build_name": name, "build_number": "42"}
+	}
+	t.Run("a build the policy does not let this server publish", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &p})
+		t0 := time.Now()
+		e := failed(t, h.call(t, "upload_artifact", up("prod-release")))
+		assert.Equal(t, tools.CodeGuardDenied, e.Code, e.Message)
+		assert.Contains(t, e.Message, "prod-release")
+		assert.Empty(t, h.requestsSince(t0), "the upload reached JFrog")
+	})
+	t.Run("control: an allowed build", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{mode: guard.ModeWrite, rules: &p})
+		out := ok[tools.UploadResult](t, h.call(t, "upload_artifact", up("public-site")))
+		assert.Equal(t, []string{"public-site"}, out.Properties["build.name"])
+	})
+}

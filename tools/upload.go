@@ -120,6 +120,11 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		if in.LocalPath != "" {
 			as = append(as, guard.Action{Class: guard.ClassRead, Local: in.LocalPath})
 		}
+		if in.BuildName != "" {
+			// build.name and build.number make the artifact part of that
+			// build for whoever looks builds up by them: publishing to it.
+			as = append(as, guard.BuildAction(guard.BuildPublish, in.BuildName, ""))
+		}
 		return as
 	},
 	ErrorHints: ErrorHints{
