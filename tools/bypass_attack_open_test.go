@@ -34,3 +34,19 @@ func TestOpenPropertiesTagArtifactsWithAnyBuild(t *testing.T) {
 		assert.NotEqual(t, http.MethodPut, r.Method, "the properties reached JFrog: %s?%s", r.Path, r.RawQuery)
 	}
 }
+
+// TestOpenStaleVirtualMembers: repository configurations are cached for 30
+// s. A virtual repository that gains a hidden member inside that window is
+// still taken for the old member list, so reading through it returns the
+// new member's files. Needs someone else (an admin) to change the
+// repository; the server itself has no tool that does.
+func TestOpenStaleVirtualMembers(t *testing.T) {
+	f := newResolveFixture(t, nil)
+	res := f.h.call(t, "get_artifact_info", map[string]any{"repo": "open", "path": "team.txt"})
+	require.False(t, res.IsError, text(res))
+	status, body := adminDo(t, f.h, http.MethodPost, "/artifactory/api/repositories/open", `{"rclass":"virtual","repositories":["hidden-local","team-local"]}`)
+	require.Equal(t, http.StatusOK, status, body)
+	res = f.h.call(t, "download_artifact", map[string]any{"repo": "open", "path": "secret/s.txt"})
+	assert.True(t, res.IsError, "read through a virtual that now aggregates a hidden repository: %s", text(res))
+	noSecrets(t, "stale", res)
+}
