@@ -12,16 +12,13 @@ import (
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 )
 
-// maxAQLLimit is the most rows run_aql returns in one call.
-const maxAQLLimit = 1000
-
 // RunAQLIn is a raw AQL query.
 type RunAQLIn struct {
-	Query string `json:"query" jsonschema:"required,minLength=1,description=AQL for the items domain\\, e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
+	Query string `json:"query" jsonschema:"required,minLength=1,description=e.g. items.find({\"repo\":\"libs-release-local\"\\,\"name\":{\"$match\":\"*.jar\"}})"`
 	Limit int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most rows; lowers a larger .limit()"`
 	// Offset is the next page of a result that had more: it becomes the
 	// query's .offset(), which the guard scopes with the rest.
-	Offset int `json:"offset,omitempty" jsonschema:"minimum=0,description=Rows to skip (the next_offset of a previous page)"`
+	Offset int `json:"offset,omitempty" jsonschema:"minimum=0"`
 
 	parsed *aql.Query // the guard scopes a copy; the handler runs that
 }
@@ -79,8 +76,8 @@ var runAQL = Define(Tool[RunAQLIn, AQLResult]{
 	Title:       "Run AQL",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "AQL items query, for what search_artifacts cannot express ($or, $nmatch, several properties). " +
-		"Rows are value arrays in columns order; values all rows share are in common.",
+	Description: "AQL items query for what search_artifacts cannot express ($or, $nmatch, several properties); " +
+		"rows are arrays in columns order.",
 	Docs: "raw AQL (items domain), parsed once, a row limit always enforced, scoped by the guard",
 	Actions: func(in *RunAQLIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassRead, AQL: in.parsed}}
@@ -96,7 +93,8 @@ func runAQLHandler(ctx context.Context, d *Deps, in *RunAQLIn, dec *guard.Decisi
 	q := dec.Query()
 	limit := int64(limitOr(in.Limit, 100))
 	out := &AQLResult{}
-	if dec.Narrowed() {
+	narrowed := dec.Narrowed()
+	if narrowed {
 		out.Notes = append(out.Notes, "narrowed to the repositories the policy lets this server read")
 	}
 	if q.Offset != nil {

@@ -74,7 +74,7 @@ var getArtifactInfo = Define(Tool[ArtifactInfoIn, ArtifactInfo]{
 	Title:       "Artifact info",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "Inspect one file (size, checksums, dates, properties) or list a folder's children.",
+	Description: "One file's size, checksums, dates and properties, or a folder's children.",
 	Docs:        "a file's size, checksums, dates, download URI, properties; a folder's children, paged",
 	Actions: func(in *ArtifactInfoIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}

@@ -39,7 +39,7 @@ var catalog = []Toolset{
 		Name: "artifacts", Default: true,
 		Description: "Files in Artifactory: find, inspect, download, upload, properties, copy, move, delete",
 		Instructions: "Find files with search_artifacts, or run_aql for what it cannot express; get_artifact_info shows one item or lists a folder. " +
-			"A call that replaces or deletes content first returns a plan and a confirm_token.",
+			"A delete_artifact, a move or an overwrite first returns a plan and a confirm_token to send back.",
 		Tools: []Definition{
 			getArtifactInfo,
 			searchArtifacts,
@@ -54,14 +54,21 @@ var catalog = []Toolset{
 		},
 	},
 	{
-		Name:        "builds",
-		Description: "Build info published to Artifactory",
+		Name: "builds", Default: true,
+		Description: "Build info published to Artifactory: list, read, compare, publish, promote",
+		Instructions: "list_builds and get_build_info read builds; diff_builds says what changed between two runs. " +
+			"publish_build_info records files already uploaded; promote_build moves a run between repositories, a dry run first.",
+		Tools: []Definition{listBuilds, getBuildInfo, diffBuilds, publishBuildInfo, promoteBuild},
 	},
 	{
-		Name:        "xray",
-		Description: "Xray security findings and release gates",
+		Name: "xray", Default: true,
+		Description: "Xray security findings, scans and release gates",
+		Instructions: "Xray scans are asynchronous: a fresh artifact is not_indexed, then scanning; get_scan_status with wait_seconds waits for it. " +
+			"check_release_gate never passes an unfinished scan; find_cve_impact traces a CVE to artifacts and builds.",
+		Tools: []Definition{getArtifactVulnerabilities, getScanStatus, scanBuild, findCVEImpact, checkReleaseGate},
 	},
 	{
+		// Off unless asked for: it will administer identities and tokens.
 		Name:        "access",
 		Description: "Users, groups, projects and tokens (JFrog Access)",
 	},

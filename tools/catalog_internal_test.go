@@ -50,11 +50,15 @@ func TestTextsNameOnlyRegisteredTools(t *testing.T) {
 				assert.NotEmpty(t, desc, "%s: %s description", where, def.Name())
 				assertNamesOnly(t, where+" "+def.Name(), desc, sel.Names())
 				for code, h := range def.errorHints() {
-					assertNamesOnly(t, fmt.Sprintf("%s %s hint %s", where, def.Name(), code), d.say(h), sel.Names())
+					said := d.say(h)
+					assert.NotEmpty(t, said, "%s: %s's %s hint leaves nothing: write clauses that stand alone", where, def.Name(), code)
+					assertNamesOnly(t, fmt.Sprintf("%s %s hint %s", where, def.Name(), code), said, sel.Names())
 				}
 			}
 			for code, h := range defaultHints {
-				assertNamesOnly(t, fmt.Sprintf("%s default hint %s", where, code), d.say(h), sel.Names())
+				said := d.say(h)
+				assert.NotEmpty(t, said, "%s: the default %s hint leaves nothing", where, code)
+				assertNamesOnly(t, fmt.Sprintf("%s default hint %s", where, code), said, sel.Names())
 			}
 			for _, h := range guardHints {
 				assertNamesOnly(t, where+" guard hint", d.say(h), sel.Names())
@@ -129,10 +133,13 @@ func TestEveryDefinedToolIsInTheCatalog(t *testing.T) {
 func TestEnabledToolsets(t *testing.T) {
 	def, err := EnabledToolsets(nil)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"platform", "repositories", "artifacts"}, def)
-	got, err := EnabledToolsets([]string{"default", " builds"})
+	assert.Equal(t, []string{"platform", "repositories", "artifacts", "builds", "xray"}, def)
+	got, err := EnabledToolsets([]string{"default", " access"})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"platform", "repositories", "artifacts", "builds"}, got)
+	assert.Equal(t, []string{"platform", "repositories", "artifacts", "builds", "xray", "access"}, got)
+	got, err = EnabledToolsets([]string{"xray", "platform"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"platform", "xray"}, got, "catalog order")
 	all, err := EnabledToolsets([]string{"all"})
 	require.NoError(t, err)
 	assert.Equal(t, toolsetNames(), all)

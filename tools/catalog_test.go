@@ -49,18 +49,28 @@ func TestArtifactsToolsetAlone(t *testing.T) {
 func TestAnnotations(t *testing.T) {
 	type ann struct{ readOnly, destructive, idempotent, openWorld bool }
 	want := map[string]ann{
-		"get_platform_info":          {true, false, true, true},
-		"list_repositories":          {true, false, true, true},
-		"get_artifact_info":          {true, false, true, true},
-		"search_artifacts":           {true, false, true, true},
-		"run_aql":                    {true, false, true, true},
-		"download_artifact":          {false, true, true, true}, // overwrite: true replaces a local file
-		"upload_artifact":            {false, true, true, true},
-		"set_artifact_properties":    {false, true, true, true},
-		"delete_artifact_properties": {false, true, true, true},
-		"copy_artifacts":             {false, true, true, true},
-		"move_artifacts":             {false, true, false, true},
-		"delete_artifact":            {false, true, true, true},
+		"get_platform_info":            {true, false, true, true},
+		"list_repositories":            {true, false, true, true},
+		"get_artifact_info":            {true, false, true, true},
+		"search_artifacts":             {true, false, true, true},
+		"run_aql":                      {true, false, true, true},
+		"download_artifact":            {false, true, true, true}, // overwrite: true replaces a local file
+		"upload_artifact":              {false, true, true, true},
+		"set_artifact_properties":      {false, true, true, true},
+		"delete_artifact_properties":   {false, true, true, true},
+		"copy_artifacts":               {false, true, true, true},
+		"move_artifacts":               {false, true, false, true},
+		"delete_artifact":              {false, true, true, true},
+		"list_builds":                  {true, false, true, true},
+		"get_build_info":               {true, false, true, true},
+		"diff_builds":                  {true, false, true, true},
+		"publish_build_info":           {false, true, false, true}, // overwrite replaces a run; a second publish is a conflict
+		"promote_build":                {false, true, false, true}, // a move removes the source; a second copy finds the files there
+		"get_artifact_vulnerabilities": {true, false, true, true},
+		"get_scan_status":              {true, false, true, true},
+		"scan_build":                   {false, false, true, true}, // starts a scan in Xray; a repeat joins it
+		"find_cve_impact":              {true, false, true, true},
+		"check_release_gate":           {true, false, true, true},
 	}
 	h := newHarness(t, harnessOpts{mode: guard.ModeAdmin})
 	listed, err := h.mcp.ListTools(context.Background(), mcp.ListToolsRequest{})

@@ -77,7 +77,7 @@ type TransferResult struct {
 func transferActions(in *TransferIn, move bool) []guard.Action {
 	as := []guard.Action{
 		{Class: guard.ClassRead, Repo: in.FromRepo, Path: in.FromPath},
-		{Class: guard.ClassWrite, Repo: in.ToRepo, Path: in.ToPath},
+		{Class: guard.ClassWrite, Repo: in.ToRepo, Path: in.ToPath, Gate: &guard.GateSubject{Repo: in.FromRepo, Path: in.FromPath}},
 	}
 	if move {
 		as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.FromRepo, Path: in.FromPath})

@@ -57,18 +57,20 @@ func TestCopyMoveDelete(t *testing.T) {
 	})
 
 	t.Run("delete is two-phase", func(t *testing.T) {
-		args := map[string]any{"repo": "app-prod-local", "path": "app/app-2.0.tgz"}
+		// Its own file: the subtest runs alone.
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "app-prod-local", "path": "del/app-2.1.tgz", "content_text": "old release"}))
+		args := map[string]any{"repo": "app-prod-local", "path": "del/app-2.1.tgz"}
 		plan := ok[tools.DeleteResult](t, h.call(t, "delete_artifact", args))
 		require.True(t, plan.ConfirmationRequired)
 		assert.False(t, plan.Deleted)
-		assert.Contains(t, plan.Plan.Summary, "delete file app-prod-local/app/app-2.0.tgz")
-		assert.True(t, exists("app-prod-local", "app/app-2.0.tgz"), "the first call deletes nothing")
+		assert.Contains(t, plan.Plan.Summary, "delete file app-prod-local/del/app-2.1.tgz")
+		assert.True(t, exists("app-prod-local", "del/app-2.1.tgz"), "the first call deletes nothing")
 		args["confirm_token"] = plan.Plan.ConfirmToken
 		out := ok[tools.DeleteResult](t, h.call(t, "delete_artifact", args))
 		assert.True(t, out.Deleted)
 		assert.False(t, out.ConfirmationRequired)
-		assert.False(t, exists("app-prod-local", "app/app-2.0.tgz"))
-		e := failed(t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": "app/app-2.0.tgz"}))
+		assert.False(t, exists("app-prod-local", "del/app-2.1.tgz"))
+		e := failed(t, h.call(t, "delete_artifact", map[string]any{"repo": "app-prod-local", "path": "del/app-2.1.tgz"}))
 		assert.Equal(t, tools.CodeNotFound, e.Code, "planning a delete of nothing fails at once")
 	})
 
@@ -199,13 +201,15 @@ func TestCopyAndMoveReplaceOnlyWithOverwrite(t *testing.T) {
 	})
 
 	t.Run("a folder too large to compare counts as replacing", func(t *testing.T) {
-		put("e/d/x.txt", "e") // d is the copy of a made above
-		put("e/d/y.txt", "e")
+		put("big/x.txt", "one") // its own folders: the subtest runs alone
+		put("big/y.txt", "two")
+		put("e/big/x.txt", "e")
+		put("e/big/y.txt", "e")
 		defer tools.SetMaxComparedFiles(1)()
-		e := failed(t, h.call(t, "copy_artifacts", args("d", "e")))
+		e := failed(t, h.call(t, "copy_artifacts", args("big", "e")))
 		assert.Equal(t, tools.CodeConflict, e.Code)
-		assert.Equal(t, "files at the target may be replaced: a folder holds too many files to compare: generic-local/e/d exists, and it or the source holds more than 1 files, so they were not compared one by one", e.Message)
-		plan := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", args("d", "e", "overwrite", true)))
+		assert.Equal(t, "files at the target may be replaced: a folder holds too many files to compare: generic-local/e/big exists, and it or the source holds more than 1 files, so they were not compared one by one", e.Message)
+		plan := ok[tools.TransferResult](t, h.call(t, "copy_artifacts", args("big", "e", "overwrite", true)))
 		require.True(t, plan.ConfirmationRequired, "an unknown replacement is confirmed like a known one")
 		assert.Contains(t, plan.Plan.Summary, "files at the target may be replaced")
 	})

@@ -34,7 +34,7 @@ var deleteArtifact = Define(Tool[DeleteIn, DeleteResult]{
 	Title:       "Delete artifact",
 	Class:       guard.ClassDelete,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Delete a file, or a folder with everything under it. Cannot be undone: the first call returns a plan " +
+	Description: "Delete a file or a folder and everything under it; first returns a plan " +
 		"and a confirm_token to send back.",
 	Docs: "two-phase: a plan, then the same call with its confirm_token",
 	Actions: func(in *DeleteIn) []guard.Action {

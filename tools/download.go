@@ -22,7 +22,7 @@ const maxInlineDownload = 64 << 10
 type DownloadIn struct {
 	Repo      string `json:"repo" jsonschema:"required,minLength=1"`
 	Path      string `json:"path" jsonschema:"required,minLength=1"`
-	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Save here (inside the local roots); without it text comes inline"`
+	LocalPath string `json:"local_path,omitempty" jsonschema:"description=Inside the local roots; without it text comes inline"`
 	Overwrite bool   `json:"overwrite,omitempty" jsonschema:"description=Replace an existing local file"`
 }
 
@@ -49,7 +49,7 @@ var downloadArtifact = Define(Tool[DownloadIn, DownloadResult]{
 	Title:       "Download artifact",
 	Class:       guard.ClassRead,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes}, // overwrite replaces local files
-	Description: "Download one file: to a local file (streamed, sha256-verified, atomic) or, for text up to 64 KiB, inline.",
+	Description: "Download one file to a local file (sha256-verified, atomic) or, text up to 64 KiB, inline.",
 	Docs:        "to a local file (streamed, sha256-verified, atomic rename) or text up to 64 KiB inline; replacing a local file takes `overwrite: true`, so it is not annotated read-only",
 	Actions: func(in *DownloadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassRead, Repo: in.Repo, Path: in.Path}}

@@ -42,9 +42,14 @@ func TestDownloadArtifact(t *testing.T) {
 		assert.True(t, bytes.Equal(want, got), "downloaded bytes differ")
 	})
 	t.Run("an existing local file is kept unless overwrite", func(t *testing.T) {
-		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "copy.bin"}))
+		kept := filepath.Join(dir, "kept.bin") // its own file: the subtest runs alone
+		require.NoError(t, os.WriteFile(kept, []byte("mine"), 0o600))
+		e := failed(t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "kept.bin"}))
 		assert.Equal(t, tools.CodeConflict, e.Code)
-		ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "copy.bin", "overwrite": true}))
+		got, err := os.ReadFile(kept)
+		require.NoError(t, err)
+		assert.Equal(t, "mine", string(got))
+		ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/src.bin", "local_path": "kept.bin", "overwrite": true}))
 	})
 	t.Run("inline text", func(t *testing.T) {
 		out := ok[tools.DownloadResult](t, h.call(t, "download_artifact", map[string]any{"repo": "generic-local", "path": "dl/readme.md"}))

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
@@ -38,7 +39,8 @@ func emptyAQLHint(ctx context.Context, d *Deps, dec *guard.Decision, exactRepos 
 // this server's user: they do not exist, or it cannot read them. A failed
 // listing says nothing: the empty result stands on its own.
 func missingRepos(ctx context.Context, d *Deps, dec *guard.Decision, keys []string) string {
-	if len(keys) == 0 {
+	canRead := func(key string) bool { return dec.Visible(guard.Resource{Repo: key, KeyOnly: true}) }
+	if !slices.ContainsFunc(keys, canRead) {
 		return ""
 	}
 	repos, err := d.Client.Artifactory.ListRepositories(ctx, client.ListRepositoriesOptions{})
@@ -47,6 +49,11 @@ func missingRepos(ctx context.Context, d *Deps, dec *guard.Decision, keys []stri
 	}
 	var missing []string
 	for _, k := range keys {
+		if !canRead(k) {
+			// Whether a repository the policy hides exists is not the
+			// agent's to learn, not even from a missing hint.
+			continue
+		}
 		found, closest, best := false, "", 3 // suggest only a key within two edits
 		for _, r := range repos {
 			if strings.EqualFold(r.Key, k) {
@@ -54,7 +61,7 @@ func missingRepos(ctx context.Context, d *Deps, dec *guard.Decision, keys []stri
 				break
 			}
 			// Only keys the caller may see are suggested.
-			if !dec.Visible(guard.Resource{Repo: r.Key, KeyOnly: true}) {
+			if !canRead(r.Key) {
 				continue
 			}
 			if dist := editDistance(strings.ToLower(k), strings.ToLower(r.Key)); dist < best {

@@ -95,7 +95,7 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 		e.Message = denied.Reason + ": " + e.Message
 		return e, true
 	case errors.As(err, &denied):
-		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint}
+		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint, Details: denied.Details}
 		if denied.NotFound {
 			e.Code = CodeNotFound // nothing by that name: not the policy's refusal
 		}

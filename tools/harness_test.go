@@ -55,6 +55,8 @@ type harnessOpts struct {
 	// server); secret signs confirmation tokens (default: random).
 	emu    *emulatortest.Server
 	secret []byte
+	// seed replaces the demo seed.
+	seed *emulator.Seed
 	// elicit, when set, makes the client support elicitation.
 	elicit func(ctx context.Context, r mcp.ElicitationRequest) (*mcp.ElicitationResult, error)
 }
@@ -81,7 +83,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	emu := o.emu
 	if emu == nil {
-		emu = emulatortest.StartWrapped(t, emulator.DemoSeed(), o.wrap)
+		seed := o.seed
+		if seed == nil {
+			seed = emulator.DemoSeed()
+		}
+		emu = emulatortest.StartWrapped(t, seed, o.wrap)
 	}
 	if o.mode == "" {
 		o.mode = guard.ModeWrite

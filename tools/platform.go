@@ -46,7 +46,7 @@ var getPlatformInfo = Define(Tool[PlatformInfoIn, PlatformInfo]{
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
 	Actions:     func(*PlatformInfoIn) []guard.Action { return []guard.Action{guard.PlatformAction(guard.ClassRead)} },
-	Description: "Which JFrog services answer, who the server acts as, and what its policy allows. Call it first.",
+	Description: "Which JFrog services answer, as whom, and what the policy allows. Call it first.",
 	Docs:        "which services answer and their versions, who the server acts as, the effective policy",
 	ErrorHints:  ErrorHints{CodeUnauthenticated: "JFrog refused this server's credentials: the operator must set JFROG_ACCESS_TOKEN (or JFROG_USER and JFROG_PASSWORD) to valid ones and restart; `jfrog-mcp doctor` checks the setup"},
 	Handle:      platformInfo,

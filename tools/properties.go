@@ -13,8 +13,8 @@ import (
 type PropertiesIn struct {
 	Repo       string     `json:"repo" jsonschema:"required,minLength=1"`
 	Path       string     `json:"path,omitempty" jsonschema:"description=Empty: the repository root"`
-	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]; replaces these keys' values"`
-	Recursive  bool       `json:"recursive,omitempty" jsonschema:"description=Also on everything under a folder"`
+	Properties Properties `json:"properties" jsonschema:"required,description=key -> value or [values]"`
+	Recursive  bool       `json:"recursive,omitempty"`
 	// A recursive change at a repository root or on a large folder is
 	// two-phase (recursivePropertiesPlan).
 	ConfirmToken string `json:"confirm_token,omitempty"`
@@ -51,7 +51,7 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 	Title:       "Set artifact properties",
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Set properties on a file or folder, optionally recursively. Values may hold any characters (; = , | non-ASCII).",
+	Description: "Set properties on a file or folder, optionally recursively; any characters in values.",
 	Docs:        "optionally recursive; any characters in values",
 	Actions: func(in *PropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
@@ -98,7 +98,7 @@ var deleteArtifactProperties = Define(Tool[DeletePropertiesIn, PropertiesResult]
 	Title:       "Delete artifact properties",
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Remove property keys, with all their values, from a file or folder, optionally recursively.",
+	Description: "Remove property keys (all values) from a file or folder, optionally recursively.",
 	Docs:        "optionally recursive; removes every value of each key",
 	Actions: func(in *DeletePropertiesIn) []guard.Action {
 		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}

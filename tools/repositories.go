@@ -12,7 +12,7 @@ import (
 // ListRepositoriesIn filters the repository list.
 type ListRepositoriesIn struct {
 	Type        string `json:"type,omitempty" jsonschema:"enum=local,enum=remote,enum=virtual,enum=federated,enum=distribution"`
-	PackageType string `json:"package_type,omitempty" jsonschema:"description=e.g. maven\\, npm\\, docker\\, generic"`
+	PackageType string `json:"package_type,omitempty" jsonschema:"description=e.g. maven\\, npm\\, docker"`
 	Project     string `json:"project,omitempty"`
 	Limit       int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=200"`
 	Offset      int    `json:"offset,omitempty" jsonschema:"minimum=0"`
@@ -39,7 +39,7 @@ var listRepositories = Define(Tool[ListRepositoriesIn, RepositoryList]{
 	Title:       "List repositories",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "List repositories (key, class, package type), optionally filtered. Use it for valid repository keys.",
+	Description: "Repositories (key, class, package type): the valid repository keys.",
 	Docs:        "key, class, package type; filter by class, package type, project; hides what the policy does not let it read",
 	// The listing itself; the wrapper leaves out the rows the policy does
 	// not let the server read.

@@ -13,10 +13,10 @@ import (
 
 // SearchArtifactsIn is what an agent searches by; every field narrows.
 type SearchArtifactsIn struct {
-	Repos             []string          `json:"repos,omitempty" jsonschema:"description=Empty: every repository"`
-	Name              string            `json:"name,omitempty" jsonschema:"description=File name; * and ? wildcards\\, e.g. *.jar"`
+	Repos             []string          `json:"repos,omitempty"`
+	Name              string            `json:"name,omitempty" jsonschema:"description=* and ? wildcards\\, e.g. *.jar"`
 	Path              string            `json:"path,omitempty" jsonschema:"description=Folder path; * and ? wildcards\\, e.g. org/acme/*"`
-	Properties        map[string]string `json:"properties,omitempty" jsonschema:"description=key -> value (wildcards allowed)"`
+	Properties        map[string]string `json:"properties,omitempty" jsonschema:"description=Wildcards allowed in values"`
 	Checksum          string            `json:"checksum,omitempty" jsonschema:"description=sha256\\, sha1 or md5 (hex)"`
 	CreatedAfter      string            `json:"created_after,omitempty" jsonschema:"format=date-time"`
 	CreatedBefore     string            `json:"created_before,omitempty" jsonschema:"format=date-time"`
@@ -104,8 +104,8 @@ var searchArtifacts = Define(Tool[SearchArtifactsIn, SearchResult]{
 	Title:       "Search artifacts",
 	Class:       guard.ClassRead,
 	Annotations: ReadOnly,
-	Description: "Find files by name or path wildcards, properties, checksum or dates; returns the AQL it ran. " +
-		"For more, run_aql.",
+	Description: "Find files by name or path wildcards, properties, checksum or dates; shows the AQL it ran. " +
+		"run_aql takes more.",
 	Docs: "by repositories, name/path wildcards, properties, checksum (sha256/sha1/md5), created/modified window; returns the AQL it ran",
 	Actions: func(in *SearchArtifactsIn) []guard.Action {
 		// Named repositories must each be readable (a clear refusal beats a

@@ -214,7 +214,8 @@ func (d *definition[In, Out]) call(ctx context.Context, deps *Deps, req mcp.Call
 	}
 	actions := t.Actions(in)
 	args, _ := req.Params.Arguments.(map[string]any)
-	dec, err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: d.toolset, Class: t.Class, Actions: actions, Args: args, Repos: deps.repos()})
+	dec, err := deps.Guard.Check(ctx, guard.Call{Caller: CallerFrom(ctx), Tool: t.Name, Toolset: d.toolset, Class: t.Class, Actions: actions, Args: args,
+		Repos: deps.repos(), Gates: deps.gateEvaluator()})
 	if err != nil {
 		return d.fail(err)
 	}

@@ -29,14 +29,14 @@ const (
 // UploadIn is one artifact to deploy, from exactly one source.
 type UploadIn struct {
 	Repo          string     `json:"repo" jsonschema:"required,minLength=1"`
-	Path          string     `json:"path" jsonschema:"required,minLength=1,description=Including the file name"`
+	Path          string     `json:"path" jsonschema:"required,minLength=1"`
 	LocalPath     string     `json:"local_path,omitempty" jsonschema:"description=Inside the local roots"`
 	ContentText   *string    `json:"content_text,omitempty" jsonschema:"description=UTF-8\\, up to 8 MiB"`
 	ContentBase64 *string    `json:"content_base64,omitempty" jsonschema:"description=Up to 8 MiB decoded"`
 	Properties    Properties `json:"properties,omitempty" jsonschema:"description=key -> value or [values]"`
 	BuildName     string     `json:"build_name,omitempty"`
 	BuildNumber   string     `json:"build_number,omitempty"`
-	Overwrite     bool       `json:"overwrite,omitempty" jsonschema:"description=Replace different content (after a confirmation)"`
+	Overwrite     bool       `json:"overwrite,omitempty"`
 	ConfirmToken  string     `json:"confirm_token,omitempty"`
 
 	content []byte // decoded inline content
@@ -109,11 +109,16 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 	Title:       "Upload artifact",
 	Class:       guard.ClassWrite,
 	Annotations: Annotations{ReadOnly: no, Destructive: yes, Idempotent: yes, OpenWorld: yes},
-	Description: "Deploy one file from a local file, text or base64, with properties; checksums are verified. " +
-		"Other content at the path is a conflict unless overwrite.",
+	Description: "Deploy one file (local file, text or base64) with properties, checksum-verified; " +
+		"other content there needs overwrite.",
 	Docs: "from a local file, text or base64; properties and build info; checksum deploy for known content; verifies JFrog's checksums; replacing other content takes `overwrite: true` and a confirmation; the same content already at the path only gets the given properties; a file that changes during the upload stores nothing",
 	Actions: func(in *UploadIn) []guard.Action {
 		as := []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
+		if in.content != nil {
+			// A release gate can judge content Xray already knows by checksum;
+			// a local file's checksum is not known yet, so a gate refuses it.
+			as[0].Gate = &guard.GateSubject{SHA256: hashBytes(in.content).SHA256}
+		}
 		if in.Overwrite {
 			as = append(as, guard.Action{Class: guard.ClassDelete, Repo: in.Repo, Path: in.Path})
 		}
@@ -128,7 +133,7 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		return as
 	},
 	ErrorHints: ErrorHints{
-		CodeNotFound:         "JFrog found no repository to deploy to (a virtual without a deployment repository, or one removed meanwhile): call list_repositories",
+		CodeNotFound:         "JFrog found no repository to deploy to (a virtual without a deployment repository, or one removed meanwhile); list_repositories shows the keys",
 		CodePermissionDenied: "the JFrog user may not deploy here; pick a repository it can write to",
 		CodeConflict:         "JFrog refused the artifact; its message says why (for example the repository's snapshot/release policy)",
 	},

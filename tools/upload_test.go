@@ -88,6 +88,8 @@ func TestUploadArtifact(t *testing.T) {
 	})
 
 	t.Run("different content at the same path is a conflict", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{}) // its own fixture: every subtest runs alone
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "héllo\n"}))
 		e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other"}))
 		assert.Equal(t, tools.CodeConflict, e.Code)
 		assert.Contains(t, e.Hint, "overwrite")
@@ -101,6 +103,8 @@ func TestUploadArtifact(t *testing.T) {
 	})
 
 	t.Run("a folder at the path is a conflict, also with overwrite", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{}) // its own fixture: every subtest runs alone
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "héllo\n"}))
 		for _, overwrite := range []bool{false, true} {
 			e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up", "content_text": "x", "overwrite": overwrite}))
 			assert.Equal(t, tools.CodeConflict, e.Code, "overwrite %v: %+v", overwrite, e)
@@ -112,6 +116,8 @@ func TestUploadArtifact(t *testing.T) {
 	})
 
 	t.Run("same content at the same path is a no-op", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{}) // its own fixture: every subtest runs alone
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other"}))
 		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other"}))
 		assert.True(t, up.Unchanged)
 	})
@@ -119,6 +125,8 @@ func TestUploadArtifact(t *testing.T) {
 	// Deploying the same content again would replace the item and every
 	// property on it; the given properties are set instead, the others kept.
 	t.Run("same content with properties keeps the other properties", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{}) // its own fixture: every subtest runs alone
+		ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other"}))
 		ok[tools.PropertiesResult](t, h.call(t, "set_artifact_properties", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "properties": map[string]any{"qa": "passed"}}))
 		t0 := time.Now()
 		up := ok[tools.UploadResult](t, h.call(t, "upload_artifact", map[string]any{"repo": "generic-local", "path": "up/notes.txt", "content_text": "other",

@@ -18,13 +18,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jfrog-mcp/jfrog-mcp/bench/internal/benchutil"
@@ -78,31 +76,12 @@ type target struct {
 }
 
 func run(cfg config) error {
-	if err := benchutil.CheckProc(); err != nil {
-		return err
-	}
-	bin, err := filepath.Abs(cfg.bin)
+	b, err := benchutil.Setup(cfg.bin, "jfrog-mcp-bench-")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "jfrog-mcp-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	emu, err := benchutil.StartEmulator(bin, filepath.Join(tmp, "emulator-data"))
-	if err != nil {
-		return err
-	}
-	defer emu.Stop()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sig
-		emu.Stop()
-		_ = os.RemoveAll(tmp)
-		os.Exit(130)
-	}()
+	defer b.Close()
+	bin, emu := b.Bin, b.Emu
 	logf("emulator at %s (pid %d)", emu.URL, emu.Pid())
 	h := &httpClient{base: emu.URL + "/artifactory/", token: emu.Token,
 		c: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -70,7 +71,13 @@ func runEmulator(ctx context.Context, cfg *config.Config, stdout io.Writer, logg
 		return fmt.Errorf("start emulator: %w", err)
 	}
 	defer emu.Close()
-	return mcpserver.ServeHTTP(ctx, cfg.Listen, emu, logger, mcpserver.ServeOptions{}, func(a net.Addr) {
+	var h http.Handler = emu
+	if os.Getenv("JFROG_MCP_EMULATOR_CONTROL") == "1" {
+		// Tests in other processes (e2e/node) drive the Xray clock and read
+		// the request log here; never on by default.
+		h = emu.WithControl()
+	}
+	return mcpserver.ServeHTTP(ctx, cfg.Listen, h, logger, mcpserver.ServeOptions{}, func(a net.Addr) {
 		fmt.Fprintf(stdout, "JFROG_URL=http://%s JFROG_ACCESS_TOKEN=%s\n", a, emu.AdminToken())
 	})
 }

@@ -5,6 +5,7 @@ import "encoding/json"
 // ValueKind is the JSON type of a criterion value.
 type ValueKind int
 
+// The kinds of criterion values.
 const (
 	ValueString ValueKind = iota
 	ValueNumber

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -91,4 +92,25 @@ func TestEmulatorStreamsAQLChunked(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, []string{"chunked"}, resp.TransferEncoding)
 	assert.Equal(t, int64(-1), resp.ContentLength)
+}
+
+// Many calls in flight at once (an HTTP server serving many agents) keep
+// their connections: net/http's default keeps only 2 idle per host, and
+// every call beyond those would open and close a connection.
+func TestConcurrentCallsKeepTheirConnections(t *testing.T) {
+	srv, conns := chunkedServer(t, `[{"key":"libs","type":"LOCAL","packageType":"generic"}]`+"\n")
+	c, err := client.New(client.Config{URL: srv.URL, AccessToken: "t"})
+	require.NoError(t, err)
+	const workers, rounds = 20, 10
+	for range rounds {
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				_, err := c.Artifactory.ListRepositories(t.Context(), client.ListRepositoriesOptions{})
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+	}
+	assert.LessOrEqual(t, conns.Load(), int64(workers), "%d rounds of %d concurrent calls", rounds, workers)
 }

@@ -88,3 +88,41 @@ func TestAccessErrorCode(t *testing.T) {
 	assert.Equal(t, "FORBIDDEN", apiErr.Code)
 	assert.True(t, IsForbidden(err))
 }
+
+// Before Xray 3.77 the build-scan results are a GET with the name and number
+// in the path, as JCG does; 202 means still scanning.
+func TestBuildScanPollerPicksTheEndpointByVersion(t *testing.T) {
+	for _, tc := range []struct{ version, method, path string }{
+		{"3.76.9", http.MethodGet, "/xray/api/v2/ci/build/my%20build/1"},
+		{"3.77.0", http.MethodPost, "/xray/api/v2/ci/build/scanResult"},
+		{"4.0.0", http.MethodPost, "/xray/api/v2/ci/build/scanResult"},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			polls := 0
+			srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/xray/api/v1/system/version" {
+					writeJSON(w, 200, `{"xray_version":"`+tc.version+`"}`)
+					return
+				}
+				polls++
+				if polls == 1 {
+					writeJSON(w, 202, `{"info":"in progress"}`)
+					return
+				}
+				writeJSON(w, 200, `{"build_name":"my build","build_number":"1","status":"completed","fail_build":true}`)
+			})
+			p, err := newClient(t, srv.URL).Xray.NewBuildScanPoller(t.Context(), BuildRef{Name: "my build", Number: "1"}, true)
+			require.NoError(t, err)
+			res, err := p.Poll(t.Context())
+			require.NoError(t, err)
+			assert.Nil(t, res)
+			res, err = p.Poll(t.Context())
+			require.NoError(t, err)
+			assert.True(t, res.FailBuild)
+			last := rec.last(t)
+			assert.Equal(t, tc.method, last.Method)
+			assert.Equal(t, tc.path, last.EscapedPath)
+			assert.Equal(t, "include_vulnerabilities=true", last.RawQuery)
+		})
+	}
+}

@@ -36,7 +36,7 @@ type blobStore struct {
 
 func newBlobStore(dataDir string) (*blobStore, error) {
 	dir := filepath.Join(dataDir, "blobs")
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o750); err != nil {
 		return nil, fmt.Errorf("create blob store: %w", err)
 	}
 	return &blobStore{dir: dir, bySHA1: map[string]string{}, byMD5: map[string]string{}, full: map[string]checksums{}}, nil
@@ -79,7 +79,7 @@ func (b *blobStore) write(r io.Reader) (*pendingBlob, error) {
 // exists the temp file is simply dropped: identical content, identical name.
 func (p *pendingBlob) commit() error {
 	dst := p.store.path(p.sums.SHA256)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		p.discard()
 		return fmt.Errorf("commit blob: %w", err)
 	}

@@ -83,10 +83,11 @@ type Emulator struct {
 	tokens     map[string]*tokenInfo // token string -> info
 	lastDeploy map[string]int64      // "<repo>/<path>" -> body bytes of the last deploy
 	builds     []byte                // reserved seed section, stored raw for later steps
-	xray       []byte                // reserved seed section, stored raw for later steps
+	xdb        *xrayDB               // the emulated Xray (xray_db.go)
 
-	reqMu    sync.Mutex
-	requests []RecordedRequest
+	reqMu       sync.Mutex
+	requests    []RecordedRequest
+	buildBodies [][]byte // build-info publish bodies as received
 
 	closeOnce sync.Once
 	persist   *persister
@@ -103,6 +104,7 @@ func New(opts Options) (*Emulator, error) {
 		users:      map[string]*user{},
 		tokens:     map[string]*tokenInfo{},
 		lastDeploy: map[string]int64{},
+		xdb:        newXrayDB(),
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)

@@ -96,6 +96,9 @@ type Action struct {
 	// repository the action was decided on (where a write lands, the member
 	// a delete removes from).
 	On string `json:"on,omitempty"`
+	// Gate is what a write or promotion brings into Repo; the release gate
+	// of a gated repository judges it (gates.go).
+	Gate *GateSubject `json:"-"`
 }
 
 func (a Action) String() string {
@@ -134,6 +137,8 @@ type Call struct {
 	// Repos looks repository keys up with the server's identity; without
 	// it no action on a repository is allowed.
 	Repos Resolver
+	// Gates evaluates release gates; nil refuses every gated action.
+	Gates GateEvaluator
 }
 
 // Denied is the error returned when the guard refuses a call. Its message and
@@ -149,6 +154,8 @@ type Denied struct {
 	// lookup JFrog did not answer): the call is refused, and the agent is
 	// told what went wrong upstream rather than that the policy forbids it.
 	Cause error
+	// Details are facts the agent needs, e.g. a gate's blocking findings.
+	Details any
 }
 
 func (d *Denied) Error() string { return "guard denied: " + d.Reason }
@@ -247,11 +254,15 @@ func (g *Guard) Enabled(toolset, tool string, class Class) bool {
 
 // Check decides a call before its handler runs and records the decision.
 // The call's actions are not changed; the decision holds them as decided.
+// Release gates are evaluated last, on the actions as decided (gates.go).
 func (g *Guard) Check(ctx context.Context, call Call) (*Decision, error) {
 	dec := &Decision{g: g, Actions: slices.Clone(call.Actions), repos: resolution{}}
 	rv := &resolver{ctx: ctx, r: call.Repos, cache: g.repos, seen: dec.repos}
 	dec.rv = rv
 	err := g.decide(rv, call, dec)
+	if err == nil {
+		err = g.checkGates(ctx, call.Gates, dec.Actions)
+	}
 	attrs := []slog.Attr{
 		slog.String("caller", call.Caller),
 		slog.String("tool", call.Tool),

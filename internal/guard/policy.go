@@ -32,11 +32,12 @@ type Policy struct {
 }
 
 // Gate keeps artifacts with Xray findings at or above a severity out of
-// matching repositories. The check itself is wired to Xray by the release
-// tools; the guard holds the configuration.
+// matching repositories. The guard evaluates it before every write or
+// promotion into such a repository, through a GateEvaluator (gates.go).
 type Gate struct {
-	Repos       []string `json:"repos"`
-	MinSeverity string   `json:"block_at"`
+	Repos       []string     `json:"repos"`
+	MinSeverity string       `json:"block_at"`
+	IgnoreCVEs  []IgnoredCVE `json:"ignore_cves,omitempty"`
 }
 
 // Limits bound single calls.
@@ -44,6 +45,8 @@ type Limits struct {
 	UploadBytes   int64         `json:"upload_bytes,omitempty"`
 	ResponseBytes int           `json:"response_bytes,omitempty"`
 	TokenTTL      time.Duration `json:"token_ttl,omitempty"`
+	// ScanWait caps how long one call waits for an Xray scan (≤ 600 s).
+	ScanWait time.Duration `json:"scan_wait,omitempty"`
 }
 
 // DefaultPolicy is what a server without a policy file enforces: every
@@ -134,14 +137,19 @@ type reposFile struct {
 }
 
 type gateFile struct {
-	Repos   yamlRules    `yaml:"repos"`
-	BlockAt yamlSeverity `yaml:"block_at"`
+	Repos      yamlRules    `yaml:"repos"`
+	BlockAt    yamlSeverity `yaml:"block_at"`
+	IgnoreCVEs []struct {
+		CVE    string `yaml:"cve"`
+		Reason string `yaml:"reason"`
+	} `yaml:"ignore_cves"`
 }
 
 type limitsFile struct {
 	UploadBytes   *yamlBytes    `yaml:"upload_bytes"`
 	ResponseBytes *yamlBytes    `yaml:"response_bytes"`
 	TokenTTL      *yamlDuration `yaml:"token_ttl"`
+	ScanWait      *yamlDuration `yaml:"scan_wait"`
 }
 
 // The yaml* types validate as they decode, so an error names the line.
@@ -380,6 +388,12 @@ func apply(p *Policy, f profileFile) error {
 			if gate.MinSeverity == "" || len(gate.Repos) == 0 {
 				return errors.New("release_gates: each gate needs repos and block_at")
 			}
+			for _, ic := range g.IgnoreCVEs {
+				if strings.TrimSpace(ic.CVE) == "" || strings.TrimSpace(ic.Reason) == "" {
+					return errors.New("release_gates: each ignore_cves entry needs cve and reason")
+				}
+				gate.IgnoreCVEs = append(gate.IgnoreCVEs, IgnoredCVE{CVE: strings.TrimSpace(ic.CVE), Reason: strings.TrimSpace(ic.Reason)})
+			}
 			p.Gates = append(p.Gates, gate)
 		}
 	}
@@ -395,6 +409,9 @@ func apply(p *Policy, f profileFile) error {
 		}
 		if l.TokenTTL != nil {
 			p.Limits.TokenTTL = time.Duration(*l.TokenTTL)
+		}
+		if l.ScanWait != nil {
+			p.Limits.ScanWait = time.Duration(*l.ScanWait)
 		}
 	}
 	return nil

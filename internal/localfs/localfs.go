@@ -40,7 +40,3 @@ func (a Info) IsDir() bool { return a.Mode.IsDir() }
 
 // IsRegular reports a regular file (not a directory, link, device or FIFO).
 func (a Info) IsRegular() bool { return a.Mode.IsRegular() }
-
-func notExist(op, path string) error {
-	return &fs.PathError{Op: op, Path: path, Err: fs.ErrNotExist}
-}

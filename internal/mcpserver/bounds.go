@@ -29,8 +29,15 @@ const (
 	DefaultBodyTimeout       = 30 * time.Second
 	DefaultIdleTimeout       = 2 * time.Minute
 	DefaultReadHeaderTimeout = 10 * time.Second
-	DefaultMaxConns          = 128
-	DefaultMaxHeaderBytes    = 64 << 10
+	// DefaultMaxConns lets every session the caps admit hold its stream
+	// and still make a call: a streamable session's GET stream (the
+	// TypeScript SDK opens one at once) and an SSE session's stream each
+	// hold a connection for the session's life, and each session's calls
+	// need another. Below that, clients past the limit do not get a 503
+	// like past the session cap: they wait for a connection, without end
+	// while the streams last (bench/http, BENCHMARKS.md "HTTP").
+	DefaultMaxConns       = 2 * 2 * DefaultMaxSessions
+	DefaultMaxHeaderBytes = 64 << 10
 )
 
 // boundedBody reads a request body up to a size and a deadline, both

@@ -13,6 +13,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -348,4 +350,48 @@ func OpenReport(path string) (io.Writer, func()) {
 		os.Exit(2)
 	}
 	return f, func() { _ = f.Close() }
+}
+
+// Bench is what every bench program starts with: the binary's absolute
+// path, a temporary directory and an emulator serving from it.
+type Bench struct {
+	Bin, Tmp string
+	Emu      *Emulator
+}
+
+// Setup checks /proc, makes a temporary directory named for prefix and
+// starts the emulator of bin in it; Ctrl-C or SIGTERM stops the emulator,
+// removes the directory and exits 130. Close does both on a normal return.
+func Setup(bin, prefix string) (*Bench, error) {
+	if err := CheckProc(); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(bin)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, err
+	}
+	emu, err := StartEmulator(abs, filepath.Join(tmp, "emulator-data"))
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return nil, err
+	}
+	b := &Bench{Bin: abs, Tmp: tmp, Emu: emu}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		b.Close()
+		os.Exit(130)
+	}()
+	return b, nil
+}
+
+// Close stops the emulator and removes the temporary directory.
+func (b *Bench) Close() {
+	b.Emu.Stop()
+	_ = os.RemoveAll(b.Tmp)
 }
