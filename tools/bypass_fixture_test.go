@@ -87,7 +87,13 @@ type resolveFixture struct {
 
 func newResolveFixture(t *testing.T, elicit func(r mcp.ElicitationRequest) bool) *resolveFixture {
 	t.Helper()
-	set, err := guard.ParsePolicy([]byte(resolvePolicy))
+	return newResolveFixtureWith(t, resolvePolicy, elicit)
+}
+
+// newResolveFixtureWith is the fixture under another policy.
+func newResolveFixtureWith(t *testing.T, policyText string, elicit func(r mcp.ElicitationRequest) bool) *resolveFixture {
+	t.Helper()
+	set, err := guard.ParsePolicy([]byte(policyText))
 	require.NoError(t, err)
 	policy := set.Base
 	root := t.TempDir()

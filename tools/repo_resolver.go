@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/client"
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
@@ -46,7 +47,14 @@ func (r repoResolver) Repository(ctx context.Context, key string) (*guard.RepoIn
 			return nil, fmt.Errorf("repository %s: defaultDeploymentRepo is not a string", key)
 		}
 	}
-	if v, present := cfg["repositories"]; present && v != nil {
+	v, present := cfg["repositories"]
+	if strings.EqualFold(info.Class, guard.RepoVirtual) && (!present || v == nil) {
+		// Non-admin users get a partial configuration, which may leave the
+		// members out: a virtual whose members are unknown must not look
+		// like one that aggregates nothing (which reads nothing hidden).
+		return nil, fmt.Errorf("repository %s: the configuration lists no members (the server's identity may see only part of it)", key)
+	}
+	if present && v != nil {
 		list, ok := v.([]any)
 		if !ok {
 			return nil, fmt.Errorf("repository %s: repositories is not a list", key)

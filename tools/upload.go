@@ -123,6 +123,11 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		if in.LocalPath != "" {
 			as = append(as, guard.Action{Class: guard.ClassRead, Local: in.LocalPath})
 		}
+		if in.BuildName != "" {
+			// build.name and build.number make the artifact part of that
+			// build for whoever looks builds up by them: publishing to it.
+			as = append(as, guard.BuildAction(guard.BuildPublish, in.BuildName, ""))
+		}
 		return as
 	},
 	ErrorHints: ErrorHints{
@@ -172,7 +177,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*U
 	testHook("upload:hashed")
 	// The properties are made after the hashing: build.timestamp is when
 	// the deploy begins, not when a long hashing did.
-	u := &uploading{d: d, in: in, src: src, sums: sums, props: uploadProperties(in)}
+	u := &uploading{d: d, dec: dec, in: in, src: src, sums: sums, props: uploadProperties(in)}
 
 	existing, same, err := u.checkExisting(ctx, dec)
 	if err != nil {
@@ -196,6 +201,7 @@ func upload(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decision) (*U
 // phases share.
 type uploading struct {
 	d   *Deps
+	dec *guard.Decision
 	in  *UploadIn
 	src source
 	// sums are computed here: the sha256 of a file, all three for inline
@@ -280,7 +286,10 @@ func (u *uploading) deploy(ctx context.Context) (res *client.DeployResult, byChe
 		Repo: u.in.Repo, Path: u.in.Path, Size: u.src.size, Properties: u.props,
 		Checksums: client.Checksums{SHA256: u.sums.SHA256},
 	}
-	if u.src.size >= checksumDeployMin {
+	// A checksum deploy succeeds when the content is anywhere the server's
+	// identity reads, so its outcome would tell whether a repository the
+	// policy hides holds a guessed content: only tried where nothing is hidden.
+	if u.src.size >= checksumDeployMin && u.dec.RevealsAnywhere() {
 		req.ChecksumOnly = true
 		res, err := art.Deploy(ctx, req)
 		if err == nil {

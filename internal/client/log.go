@@ -33,23 +33,41 @@ func redactQuery(rawQuery string) string {
 	return b.String()
 }
 
-// redactPair redacts one key=value pair when its key looks sensitive.
+// redactPair redacts one key=value pair when its key looks sensitive. The
+// value of "properties" (set properties: properties=k=v;k2=v2) is itself
+// key=value pairs, and the first of them shares this pair: its key is
+// judged too.
 func redactPair(pair string) string {
-	key, _, hasValue := strings.Cut(pair, "=")
+	key, value, hasValue := strings.Cut(pair, "=")
 	if !hasValue {
 		return pair
 	}
-	k, err := url.QueryUnescape(key)
-	if err != nil {
-		k = key
+	if sensitiveKey(key) {
+		return key + "=" + redacted
 	}
-	k = strings.ToLower(k)
-	for _, part := range sensitiveKeyParts {
-		if strings.Contains(k, part) {
-			return key + "=" + redacted
-		}
+	if inner, _, ok := strings.Cut(value, "="); ok && strings.EqualFold(unescaped(key), "properties") && sensitiveKey(inner) {
+		return key + "=" + inner + "=" + redacted
 	}
 	return pair
+}
+
+// sensitiveKey reports a parameter or property name whose value must not
+// be logged.
+func sensitiveKey(key string) bool {
+	k := strings.ToLower(unescaped(key))
+	for _, part := range sensitiveKeyParts {
+		if strings.Contains(k, part) {
+			return true
+		}
+	}
+	return false
+}
+
+func unescaped(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // redactMatrix redacts sensitive matrix parameters (";key=value" after the first raw

@@ -23,6 +23,9 @@ func TestRedactQuery(t *testing.T) {
 		"X-Amz-Signature=abc&X-Amz-Credential=k": "X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED",
 		"properties=a=1;token=t&api_key=k":       "properties=a=1;token=REDACTED&api_key=REDACTED",
 		"access%5Ftoken=t":                       "access%5Ftoken=REDACTED",
+		"properties=password=p&recursive=0":      "properties=password=REDACTED&recursive=0",
+		"properties=db.Token=t;a=1":              "properties=db.Token=REDACTED;a=1",
+		"properties=owner=alice":                 "properties=owner=alice",
 	}
 	for in, want := range cases {
 		assert.Equal(t, want, redactQuery(in), in)

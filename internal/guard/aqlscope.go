@@ -1,7 +1,9 @@
 package guard
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 )
@@ -17,6 +19,9 @@ import (
 func (g *Guard) scopeAQL(rv *resolver, declared *aql.Query, dec *Decision) *Denied {
 	if declared.Domain != aql.DomainItems {
 		return &Denied{Reason: "only items queries are allowed, not " + declared.Domain, Hint: "write items.find(...)"}
+	}
+	if d := g.scopeRelations(declared); d != nil {
+		return d
 	}
 	q, err := aql.Parse(declared.String())
 	if err != nil {
@@ -107,4 +112,46 @@ func hasGlob(s string) bool {
 		}
 	}
 	return false
+}
+
+// relationKinds are the AQL relations through which an items query reaches
+// another kind of resource: its criteria select items by a build's or a
+// release bundle's name, its include returns those names. The repository
+// rules do not cover them.
+var relationKinds = map[string]Kind{
+	"artifact": KindBuild, "dependency": KindBuild,
+	"release_artifact": KindReleaseBundle, "release": KindReleaseBundle,
+}
+
+// scopeRelations refuses a query that reaches builds or release bundles
+// (in criteria, include or sort) unless the policy reads every one of
+// them: rows cannot be filtered by a name the server would have to look
+// up, and a criterion on a name is a question about it whatever the rows.
+func (g *Guard) scopeRelations(q *aql.Query) *Denied {
+	fields := slices.Clone(q.Include)
+	if q.Sort != nil {
+		fields = append(fields, q.Sort.Fields...)
+	}
+	q.Criteria.Walk(func(c *aql.Criteria) bool {
+		if c.Kind == aql.KindField {
+			fields = append(fields, c.Field)
+		}
+		return true
+	})
+	for _, f := range fields {
+		rel, _, _ := strings.Cut(f, ".")
+		k, ok := relationKinds[rel]
+		if !ok {
+			continue
+		}
+		rules, section := g.policy.kindRules(k, ClassRead)
+		if section == "" || slices.Contains(rules, NameRule{Project: "*", Name: "*"}) {
+			continue
+		}
+		return &Denied{
+			Reason: fmt.Sprintf("the query reaches %s through %q, and the policy's %s does not allow every one", strings.ReplaceAll(string(k), "_", " ")+"s", f, section),
+			Hint:   "query item fields only; get_platform_info shows which builds and release bundles may be read",
+		}
+	}
+	return nil
 }

@@ -97,6 +97,13 @@ func (d *Decision) Reveals(repo, path string) bool {
 	return d.g.readable(d.repos, key, p, 0)
 }
 
+// RevealsAnywhere reports whether the call may learn what any repository
+// holds. A question JFrog answers from every repository the server's
+// identity can read — "is content with this checksum stored anywhere?",
+// which a deploy by checksum asks — may be asked only when the policy reads
+// every repository: elsewhere its answer tells what a hidden one holds.
+func (d *Decision) RevealsAnywhere() bool { return d.g.readsEverything() }
+
 // readable reports whether reading key/p reads only what the policy allows:
 // the key itself, and every repository it stands for (a virtual's members,
 // recursively, a remote's cache), each at that path. Unknown keys are not.
