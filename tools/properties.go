@@ -54,7 +54,7 @@ var setArtifactProperties = Define(Tool[PropertiesIn, PropertiesResult]{
 	Description: "Set properties on a file or folder, optionally recursively; any characters in values.",
 	Docs:        "optionally recursive; any characters in values",
 	Actions: func(in *PropertiesIn) []guard.Action {
-		return []guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}
+		return append([]guard.Action{{Class: guard.ClassWrite, Repo: in.Repo, Path: in.Path}}, buildTags(in.Properties.plain())...)
 	},
 	ErrorHints: ErrorHints{CodeNotFound: "the repository exists, nothing is at that path: check it with get_artifact_info on its folder"},
 	Confirm: func(ctx context.Context, d *Deps, in *PropertiesIn, dec *guard.Decision) (*Plan, error) {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
+
 	"github.com/invopop/jsonschema"
 )
 
@@ -71,4 +73,17 @@ func containsRune(s string, r rune) bool {
 		}
 	}
 	return false
+}
+
+// buildTags are the actions properties take on builds: build.name (with
+// build.number) makes an artifact part of that build for everything that
+// looks builds up by them (publish_build_info's collection, promotion), so
+// setting it is publishing to the build, and the builds section decides.
+// Artifactory matches property keys exactly; so does this.
+func buildTags(props map[string][]string) []guard.Action {
+	var as []guard.Action
+	for _, name := range props["build.name"] {
+		as = append(as, guard.BuildAction(guard.BuildPublish, name, ""))
+	}
+	return as
 }

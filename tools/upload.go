@@ -123,12 +123,8 @@ var uploadArtifact = Define(Tool[UploadIn, UploadResult]{
 		if in.LocalPath != "" {
 			as = append(as, guard.Action{Class: guard.ClassRead, Local: in.LocalPath})
 		}
-		if in.BuildName != "" {
-			// build.name and build.number make the artifact part of that
-			// build for whoever looks builds up by them: publishing to it.
-			as = append(as, guard.BuildAction(guard.BuildPublish, in.BuildName, ""))
-		}
-		return as
+		// build_name, or a build.name property, is publishing to that build.
+		return append(as, buildTags(uploadProperties(in))...)
 	},
 	ErrorHints: ErrorHints{
 		CodeNotFound:         "JFrog found no repository to deploy to (a virtual without a deployment repository, or one removed meanwhile); list_repositories shows the keys",

@@ -43,9 +43,11 @@ type Resolver interface {
 	Holds(ctx context.Context, repo, path string) (bool, error)
 }
 
-// repoTTL is how long a looked-up configuration is trusted. Short: a
-// virtual repository that gains a member must not stay readable for long on
-// the strength of its old member list.
+// repoTTL is how long a looked-up configuration of a local, remote or
+// federated repository is trusted: their class does not change under a key.
+// A virtual repository's is never reused across calls: it can gain a member
+// at any time (an administrator's change), and a cached member list would
+// let a read through it return the new member's files.
 const repoTTL = 30 * time.Second
 
 // maxVirtualDepth bounds nested virtual repositories (and cycles).
@@ -76,7 +78,7 @@ func (c *repoCache) lookup(ctx context.Context, r Resolver, key string) (*RepoIn
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
-	if ok && c.now().Sub(e.at) < repoTTL {
+	if ok && e.info.Class != RepoVirtual && c.now().Sub(e.at) < repoTTL {
 		return e.info, nil
 	}
 	if r == nil {

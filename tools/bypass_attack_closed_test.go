@@ -1,5 +1,3 @@
-//go:build attack
-
 package tools_test
 
 import (
@@ -13,15 +11,15 @@ import (
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 )
 
-// Open holes, kept out of the normal build (go test -tags attack ./tools/
-// -run TestOpen shows them failing).
+// Two holes the attack pass found and left open, closed since: kept as
+// the proof.
 
-// TestOpenPropertiesTagArtifactsWithAnyBuild: builds.publish allows only
+// TestBypassPropertiesTagArtifactsWithAnyBuild: builds.publish allows only
 // public-* builds, yet set_artifact_properties with build.name tags an
 // artifact as part of any build: the call declares only a repository
 // write, so the builds section never decides it (upload_artifact's
 // build_name is decided since TestBypassUploadBuildNameIsAPublish).
-func TestOpenPropertiesTagArtifactsWithAnyBuild(t *testing.T) {
+func TestBypassPropertiesTagArtifactsWithAnyBuild(t *testing.T) {
 	set, err := guard.ParsePolicy([]byte("mode: write\nrepositories:\n  write: [app-staging-local]\nbuilds:\n  publish: [public-*]\n"))
 	require.NoError(t, err)
 	p := set.Base
@@ -35,12 +33,13 @@ func TestOpenPropertiesTagArtifactsWithAnyBuild(t *testing.T) {
 	}
 }
 
-// TestOpenStaleVirtualMembers: repository configurations are cached for 30
-// s. A virtual repository that gains a hidden member inside that window is
-// still taken for the old member list, so reading through it returns the
-// new member's files. Needs someone else (an admin) to change the
+// TestBypassStaleVirtualMembers: repository configurations were cached for
+// 30 s, so a virtual repository that gained a hidden member inside that
+// window was still taken for the old member list, and reading through it
+// returned the new member's files. A virtual's configuration is now looked
+// up on every call. Needs someone else (an admin) to change the
 // repository; the server itself has no tool that does.
-func TestOpenStaleVirtualMembers(t *testing.T) {
+func TestBypassStaleVirtualMembers(t *testing.T) {
 	f := newResolveFixture(t, nil)
 	res := f.h.call(t, "get_artifact_info", map[string]any{"repo": "open", "path": "team.txt"})
 	require.False(t, res.IsError, text(res))
