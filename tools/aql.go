@@ -29,7 +29,7 @@ type RunAQLIn struct {
 // Validate parses the query: a syntax error is the agent's to fix, with the
 // position Artifactory would report.
 func (in *RunAQLIn) Validate() error {
-	q, err := aql.Parse(in.Query)
+	q, err := guard.ParseAQL(in.Query) // within the guard's size caps
 	var se *aql.SyntaxError
 	if errors.As(err, &se) {
 		return Errorf(CodeInvalidArgument, "fix the query; search_artifacts returns working AQL to start from", "%s", se.Message)
@@ -228,7 +228,40 @@ func (r *AQLResult) filterItems(visible func(guard.Resource) bool) int {
 		r.Range.EndPos -= int64(removed)
 		r.Range.Total -= int64(removed)
 	}
+	if len(r.Items) == 0 {
+		r.Common = nil // values every removed row shared: they describe hidden items
+	}
+	r.scrubVirtualRepos(visible)
 	return removed
+}
+
+// scrubVirtualRepos keeps, in the virtual_repos field, only the keys the
+// policy lets the agent see: a row of a readable item must not name a
+// virtual repository the policy hides.
+func (r *AQLResult) scrubVirtualRepos(visible func(guard.Resource) bool) {
+	keep := func(v any) any {
+		list, ok := v.([]any)
+		if !ok {
+			return v
+		}
+		out := []any{}
+		for _, k := range list {
+			if s, ok := k.(string); ok && visible(guard.Resource{Repo: s, KeyOnly: true}) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if v, ok := r.Common["virtual_repos"]; ok {
+		r.Common["virtual_repos"] = keep(v)
+	}
+	if i := slices.Index(r.Columns, "virtual_repos"); i >= 0 {
+		for _, row := range r.Items {
+			if i < len(row) {
+				row[i] = keep(row[i])
+			}
+		}
+	}
 }
 
 func (r *AQLResult) noteHidden(n int) { r.Notes = append(r.Notes, hiddenNote(n, "rows")) }

@@ -53,10 +53,11 @@ func TestGetArtifactInfo(t *testing.T) {
 
 	t.Run("unknown repository", func(t *testing.T) {
 		// The guard looks the key up before deciding; a key that names no
-		// repository is refused, and nothing but the lookup is sent.
+		// repository is refused as not found, and nothing but the lookup
+		// is sent.
 		t0 := time.Now()
 		e := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "no-such-repo", "path": "a.txt"}))
-		assert.Equal(t, tools.CodeGuardDenied, e.Code)
+		assert.Equal(t, tools.CodeNotFound, e.Code)
 		assert.Equal(t, "repository no-such-repo does not exist (or this server may not see it)", e.Message)
 		assert.Contains(t, e.Hint, "list_repositories")
 		assert.False(t, e.Retryable)

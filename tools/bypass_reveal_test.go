@@ -129,6 +129,13 @@ func TestBypassWriteOnlyAreas(t *testing.T) {
 				assert.NotContains(t, r.RawQuery, "properties", "the existing properties were read back: %s?%s", r.Path, r.RawQuery)
 			}
 		}
+		// A recursive change on a small hidden folder asks like a large one:
+		// asking only above a size would tell how many files are there.
+		rec := f.h.call(t, "set_artifact_properties", map[string]any{"repo": "drop-local", "path": "x", "properties": map[string]any{"k": "v"}, "recursive": true})
+		plan := ok[tools.PropertiesResult](t, rec)
+		require.True(t, plan.ConfirmationRequired)
+		assert.NotContains(t, plan.Plan.Summary, "files)")
+		noSecrets(t, "recursive", rec)
 		// Only what was asked changed: k came and went, owner stayed.
 		_, props := adminDo(t, f.h, http.MethodGet, "/artifactory/api/storage/drop-local/exists.txt?properties", "")
 		assert.Contains(t, props, "alice")

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jfrog-mcp/jfrog-mcp/internal/emulator"
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
 
@@ -134,4 +135,41 @@ func TestAQLThroughVirtualKeysStaysScoped(t *testing.T) {
 		}
 		noSecrets(t, "search", res)
 	})
+}
+
+// TestUnresolvableRepositoryRefuses: when JFrog does not answer the
+// configuration lookup, the call is refused (never allowed on the strength
+// of the name) and says what failed upstream; nothing else is sent.
+func TestUnresolvableRepositoryRefuses(t *testing.T) {
+	for name, fault := range map[string]emulator.FaultRule{
+		"server error": {Method: "GET", PathPrefix: "/artifactory/api/repositories/", Status: 500},
+		"reset":        {Method: "GET", PathPrefix: "/artifactory/api/repositories/", Reset: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newResolveFixture(t, nil)
+			before := f.state(t)
+			f.h.emu.Emu.Faults().Inject(fault)
+			t0 := time.Now()
+			for _, c := range []struct {
+				tool string
+				args map[string]any
+			}{
+				{"get_artifact_info", map[string]any{"repo": "mixed", "path": "secret/s.txt"}},
+				{"upload_artifact", map[string]any{"repo": "mixed", "path": "new.txt", "content_text": "x"}},
+				{"delete_artifact", map[string]any{"repo": "team-local", "path": "team.txt"}},
+			} {
+				res := f.h.call(t, c.tool, c.args)
+				e := failed(t, res)
+				assert.Equal(t, tools.CodeUpstreamUnavailable, e.Code, e.Message)
+				assert.True(t, e.Retryable)
+				assert.Contains(t, e.Message, "could not be looked up")
+				noSecrets(t, c.tool, res)
+			}
+			for _, r := range f.h.requestsSince(t0) {
+				assert.True(t, strings.HasPrefix(r.Path, "/artifactory/api/repositories/"), "only lookups were sent: %s %s", r.Method, r.Path)
+			}
+			f.h.emu.Emu.Faults().Clear()
+			assert.Equal(t, before, f.state(t))
+		})
+	}
 }

@@ -31,10 +31,10 @@ func TestArtifactsToolsetAlone(t *testing.T) {
 			assert.NotContains(t, tool.Description, name, tool.Name)
 		}
 	}
-	// A missing repository (refused by the guard) and a missing path: their
-	// hints would point at list_repositories.
+	// A missing repository (found missing by the guard's lookup) and a
+	// missing path: their hints would point at list_repositories.
 	e := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "no-such-repo", "path": "x"}))
-	assert.Equal(t, tools.CodeGuardDenied, e.Code)
+	assert.Equal(t, tools.CodeNotFound, e.Code)
 	e2 := failed(t, h.call(t, "get_artifact_info", map[string]any{"repo": "generic-local", "path": "no/such/x"}))
 	assert.Equal(t, tools.CodeNotFound, e2.Code)
 	for _, name := range missing {

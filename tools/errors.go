@@ -86,8 +86,19 @@ func classify(err error, hints ErrorHints) (e *Error, ok bool) {
 	switch {
 	case errors.As(err, &te):
 		e = te
+	case errors.As(err, &denied) && denied.Cause != nil:
+		// The guard could not decide because JFrog failed; say that failure.
+		e, ok = classify(denied.Cause, hints)
+		if !ok {
+			return &Error{Code: CodeUpstreamUnavailable, Message: denied.Reason, Hint: denied.Hint, Retryable: true}, true
+		}
+		e.Message = denied.Reason + ": " + e.Message
+		return e, true
 	case errors.As(err, &denied):
 		e = &Error{Code: CodeGuardDenied, Message: denied.Reason, Hint: denied.Hint}
+		if denied.NotFound {
+			e.Code = CodeNotFound // nothing by that name: not the policy's refusal
+		}
 	case errors.As(err, &lost):
 		// The client looked after the answer was lost: retryable is its
 		// judgement of the state, not the failure's kind.

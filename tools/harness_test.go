@@ -45,8 +45,9 @@ type harnessOpts struct {
 	anonymous bool
 	user      string // or: act upstream as this seeded user
 	budget    int
-	roots     []string      // local roots for upload/download
-	rules     *guard.Policy // a policy; default DefaultPolicy(mode)
+	roots     []string        // local roots for upload/download
+	own       []guard.OwnFile // the server's own files (policy, audit log)
+	rules     *guard.Policy   // a policy; default DefaultPolicy(mode)
 	now       func() time.Time
 	// wrap, when set, wraps the emulator's handler (see emulatortest.StartWrapped).
 	wrap func(http.Handler) http.Handler
@@ -101,7 +102,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	require.NoError(t, err)
 	toolsets, err := tools.EnabledToolsets(o.toolsetsOrAll())
 	require.NoError(t, err)
-	g, err := guard.New(guard.Config{Policy: o.policy(), Toolsets: toolsets, LocalRoots: roots, Audit: logger, Now: o.now, Secret: o.secret})
+	g, err := guard.New(guard.Config{Policy: o.policy(), Toolsets: toolsets, LocalRoots: roots, OwnFiles: o.own, Audit: logger, Now: o.now, Secret: o.secret})
 	require.NoError(t, err)
 	outcomes := &tools.Outcomes{}
 	deps := &tools.Deps{Client: c, Guard: g, Logger: logger, Budget: o.budget, Outcomes: outcomes}

@@ -8,8 +8,8 @@ import (
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
 )
 
-// A not-found says what is missing: a repository key is refused by name
-// before anything is sent; a missing path is JFrog's 404 with a hint that
+// A not-found says what is missing: a repository key the guard looks up
+// and finds missing is refused before anything else is sent; a missing path is JFrog's 404 with a hint that
 // says the repositories exist and the path does not.
 func TestNotFoundSaysWhatIsMissing(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
@@ -21,9 +21,9 @@ func TestNotFoundSaysWhatIsMissing(t *testing.T) {
 		inHint    string
 	}{
 		"copy: source repository": {"copy_artifacts", map[string]any{"from_repo": "nope-local", "from_path": "x", "to_repo": "generic-local"},
-			tools.CodeGuardDenied, "repository nope-local does not exist", "list_repositories"},
+			tools.CodeNotFound, "repository nope-local does not exist", "list_repositories"},
 		"copy: target repository": {"copy_artifacts", map[string]any{"from_repo": "generic-local", "from_path": "x", "to_repo": "nope2-local"},
-			tools.CodeGuardDenied, "repository nope2-local does not exist", "list_repositories"},
+			tools.CodeNotFound, "repository nope2-local does not exist", "list_repositories"},
 		"copy: source path": {"copy_artifacts", map[string]any{"from_repo": "generic-local", "from_path": "no/such", "to_repo": "generic-local", "to_path": "y", "dry_run": false},
 			tools.CodeNotFound, "", "from_path does not"},
 		"move: source path": {"move_artifacts", map[string]any{"from_repo": "generic-local", "from_path": "no/such", "to_repo": "generic-local", "to_path": "y"},

@@ -39,7 +39,7 @@ type PropertiesResult struct {
 	Repo       string              `json:"repo"`
 	Path       string              `json:"path"`
 	Recursive  bool                `json:"recursive"`
-	Properties map[string][]string `json:"properties,omitempty" jsonschema:"description=All properties of the item after the change (absent where the policy does not let this server read the item)"`
+	Properties map[string][]string `json:"properties,omitempty" jsonschema:"description=All properties of the item after the change; absent if it is not readable"`
 	Note       string              `json:"note,omitempty"`
 	// NotSet are keys a delete named that the item did not have (known only
 	// where the call may read the item, and for the item itself).

@@ -17,7 +17,8 @@ const largeTree = 100
 // recursivePropertiesPlan makes a recursive property change at a repository
 // root, or on a folder with more than largeTree files under it, two-phase;
 // it returns nil (no confirmation) for anything smaller. The plan counts the
-// files only where the call may read them.
+// files only where the call may read them, and where it may not it always
+// asks.
 func recursivePropertiesPlan(ctx context.Context, d *Deps, dec *guard.Decision, verb, repo, p string, keys []string, recursive bool) (*Plan, error) {
 	if !recursive {
 		return nil, nil
@@ -38,7 +39,9 @@ func recursivePropertiesPlan(ctx context.Context, d *Deps, dec *guard.Decision, 
 	if err != nil {
 		return nil, err
 	}
-	if p != "" && !list.Truncated && len(list.Files) <= largeTree {
+	// Where the call may not read the folder it always asks: asking only
+	// above largeTree files would tell how many there are.
+	if p != "" && !list.Truncated && len(list.Files) <= largeTree && dec.Reveals(repo, p) {
 		return nil, nil
 	}
 	what := fmt.Sprintf("%s %s on %s and every file under it", verb, strings.Join(keys, ", "), target)

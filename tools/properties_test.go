@@ -79,17 +79,19 @@ func TestRecursivePropertiesOnALargeTreeAsk(t *testing.T) {
 		out := ok[tools.PropertiesResult](t, h.call(t, "set_artifact_properties", map[string]any{"repo": "generic-local", "path": "small", "properties": map[string]any{"k": "v"}, "recursive": true}))
 		assert.False(t, out.ConfirmationRequired)
 	})
-	for name, c := range map[string]struct {
+	// In order: the set, then the removal the last check relies on.
+	for _, c := range []struct {
+		name string
 		tool string
 		args map[string]any
 		want string
 	}{
-		"set on a large folder": {"set_artifact_properties", map[string]any{"repo": "generic-local", "path": "big", "properties": map[string]any{"k": "v"}, "recursive": true},
+		{"set on a large folder", "set_artifact_properties", map[string]any{"repo": "generic-local", "path": "big", "properties": map[string]any{"k": "v"}, "recursive": true},
 			"set k on generic-local/big and every file under it (101 files)"},
-		"delete at a repository root": {"delete_artifact_properties", map[string]any{"repo": "generic-local", "keys": []any{"k"}, "recursive": true},
+		{"delete at a repository root", "delete_artifact_properties", map[string]any{"repo": "generic-local", "keys": []any{"k"}, "recursive": true},
 			"remove k on the root of generic-local and every file under it"},
 	} {
-		t.Run(name, func(t *testing.T) {
+		t.Run(c.name, func(t *testing.T) {
 			t0 := time.Now()
 			plan := ok[tools.PropertiesResult](t, h.call(t, c.tool, c.args))
 			require.True(t, plan.ConfirmationRequired)

@@ -31,7 +31,12 @@ func replacedFiles(ctx context.Context, d *Deps, in *TransferIn, dec *guard.Deci
 	var r replaced
 	switch {
 	case errors.Is(err, errTooManyToCompare):
-		in.checked = &replaced{unchecked: err.Error()}
+		why := err.Error()
+		if !dec.Reveals(in.ToRepo, in.ToPath) {
+			// Which side is too large would tell the size of the target.
+			why = "the target exists and " + notReadable
+		}
+		in.checked = &replaced{unchecked: why}
 		return *in.checked, nil
 	case err != nil:
 		return r, err

@@ -1,11 +1,14 @@
 package tools_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/guard"
 	"github.com/jfrog-mcp/jfrog-mcp/tools"
@@ -50,4 +53,41 @@ func TestReservedKeysNeverReachJFrog(t *testing.T) {
 			assert.Equal(t, http.StatusNotFound, adminGet(t, h, "/artifactory/api/storage/generic-local/leak.json"))
 		})
 	}
+}
+
+// AQL reaches Artifactory's own repositories like any other: a project's
+// build-info repository holds the build info files that builds.read
+// governs. A query naming it is refused; a query over every repository is
+// kept out of it when the policy restricts reading builds.
+func TestAQLStaysOutOfReservedRepositories(t *testing.T) {
+	set, err := guard.ParsePolicy([]byte("builds:\n  read: [app]\n"))
+	require.NoError(t, err)
+	h := newHarness(t, harnessOpts{mode: guard.ModeReadOnly, rules: &set.Base})
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, h.emu.URL+"/artifactory/api/repositories/team1-build-info",
+		strings.NewReader(`{"key":"team1-build-info","rclass":"local","packageType":"generic"}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+h.emu.AdminToken)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	require.Less(t, res.StatusCode, 300, "create the repository")
+	deploy(t, h, "team1-build-info", "secret-build/7-1700000000000.json", `{"name":"secret-build"}`)
+	for _, r := range ok[tools.RepositoryList](t, h.call(t, "list_repositories", map[string]any{})).Items {
+		assert.NotEqual(t, "team1-build-info", r.Key, "Artifactory's own repositories are not listed")
+	}
+	deploy(t, h, "generic-local", "docs/app.json", `{}`)
+
+	t0 := time.Now()
+	e := failed(t, h.call(t, "run_aql", map[string]any{"query": `items.find({"repo":"team1-build-info"})`}))
+	assert.Equal(t, tools.CodeGuardDenied, e.Code)
+	assert.Contains(t, e.Message, "build info")
+	assert.Empty(t, h.requestsSince(t0))
+
+	out := ok[tools.AQLResult](t, h.call(t, "run_aql", map[string]any{"query": `items.find({"name":{"$match":"*.json"}})`}))
+	assert.Contains(t, out.AQL, `"$nmatch":"*-build-info"`)
+	body, err := json.Marshal(out)
+	require.NoError(t, err)
+	assert.NotContains(t, string(body), "secret-build")
+	assert.Contains(t, string(body), "app.json")
 }

@@ -212,7 +212,7 @@ func TestEmptySearchExplainsItself(t *testing.T) {
 	t.Run("misspelt repository", func(t *testing.T) {
 		h := newHarness(t, harnessOpts{})
 		e := failed(t, h.call(t, "search_artifacts", map[string]any{"repos": []any{"generc-local"}, "name": "*.jar"}))
-		assert.Equal(t, tools.CodeGuardDenied, e.Code)
+		assert.Equal(t, tools.CodeNotFound, e.Code)
 		assert.Contains(t, e.Message, "repository generc-local does not exist")
 		assert.Contains(t, e.Hint, "list_repositories")
 	})

@@ -390,13 +390,15 @@ func overwritePlan(ctx context.Context, d *Deps, in *UploadIn, dec *guard.Decisi
 	if existing.Folder {
 		return nil, nil // nothing to confirm: upload refuses the folder
 	}
-	if !dec.Reveals(in.Repo, in.Path) {
-		return &Plan{Summary: fmt.Sprintf("replace the file that exists at %s/%s with the new content (%s)", in.Repo, in.Path, notReadable)}, nil
-	}
-	if in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256 {
+	var plan *Plan
+	switch {
+	case !dec.Reveals(in.Repo, in.Path):
+		plan = &Plan{Summary: fmt.Sprintf("replace the file that exists at %s/%s with the new content (%s)", in.Repo, in.Path, notReadable)}
+	case in.content != nil && hashBytes(in.content).SHA256 == existing.Checksums.SHA256:
 		return nil, nil // nothing to confirm: the upload changes nothing
+	default:
+		plan = &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}
 	}
-	plan := &Plan{Summary: fmt.Sprintf("replace %s/%s (%d bytes, sha256 %s) with the new content", in.Repo, in.Path, existing.Size, existing.Checksums.SHA256)}
 	// The token binds the existing file (sha256 and times): a replay after
 	// the overwrite, even once the old content is back, no longer matches.
 	plan.state, err = treeState(ctx, d, in.Repo, in.Path, nil)

@@ -159,7 +159,7 @@ func TestUploadArtifact(t *testing.T) {
 
 	t.Run("no such repository", func(t *testing.T) {
 		e := failed(t, h.call(t, "upload_artifact", map[string]any{"repo": "nope-local", "path": "a.txt", "content_text": "x"}))
-		assert.Equal(t, tools.CodeGuardDenied, e.Code, "an unknown key is refused, never allowed")
+		assert.Equal(t, tools.CodeNotFound, e.Code, "an unknown key is refused, never allowed")
 		assert.Contains(t, e.Message, "nope-local does not exist")
 	})
 

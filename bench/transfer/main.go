@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ import (
 type config struct {
 	bin, curl, openssl, jcg, tmpParent, perfDir string
 	size                                        int64
-	runs                                        int
+	runs, warmup                                int
 	opTimeout                                   time.Duration
 }
 
@@ -46,6 +47,7 @@ func main() {
 	flag.StringVar(&cfg.bin, "bin", "", "path to a built jfrog-mcp binary (required)")
 	flag.Int64Var(&cfg.size, "size", 1<<30, "file size in bytes")
 	flag.IntVar(&cfg.runs, "n", 3, "runs of each measurement; the median is reported")
+	flag.IntVar(&cfg.warmup, "warmup", 1, "untimed runs of every operation first (page cache, CPU frequency, the emulator's first allocations)")
 	flag.StringVar(&cfg.curl, "curl", "", "curl binary (default: curl on PATH; none skips the curl baseline)")
 	flag.StringVar(&cfg.openssl, "openssl", "", "openssl binary for the hash-then-curl baseline (default: openssl on PATH; none skips it)")
 	flag.StringVar(&cfg.jcg, "jcg", "", "jcg-transfer binary (built from e2e/jcg/cmd/jcg-transfer): adds JFrog's own client as a row; none skips it")
@@ -252,8 +254,15 @@ func run(cfg config) error {
 	}
 
 	results := map[string][]sample{}
-	add := func(k string, s sample) { results[k] = append(results[k], s) }
-	for i := 0; i < cfg.runs; i++ {
+	// Warm-up runs do everything a run does and record nothing.
+	warm := true
+	add := func(k string, s sample) {
+		if !warm {
+			results[k] = append(results[k], s)
+		}
+	}
+	for i := 0; i < cfg.warmup+cfg.runs; i++ {
+		warm = i < cfg.warmup
 		// Each run starts with an empty emulator store: kept, the 2 GiB every
 		// run stores would fill the page cache after a few runs, and the
 		// later runs would pay for reclaiming it (runs 8-10 of 10 on a
@@ -526,10 +535,14 @@ func printReport(cfg config, r map[string][]sample, baseline, final benchutil.Me
 		for i := range t {
 			xs[i] = b[i].dur.Seconds() / t[i].dur.Seconds()
 		}
-		return fmt.Sprintf("%.0f%%", 100*benchutil.MedianF(xs))
+		// The spread says how far one batch can be trusted: the middle half
+		// of the runs, and the extremes.
+		slices.Sort(xs)
+		q := func(f float64) float64 { return 100 * xs[int(f*float64(len(xs)-1)+0.5)] }
+		return fmt.Sprintf("%.0f%% (middle half %.0f–%.0f%%, all %.0f–%.0f%%)", 100*benchutil.MedianF(xs), q(0.25), q(0.75), q(0), q(1))
 	}
-	fmt.Fprintf(report, "\nMedian of the per-run ratios to curl: upload %s, download %s.\n",
-		paired("tool-up", "curl-up"), paired("tool-down", "curl-down"))
+	fmt.Fprintf(report, "\nMedian of the per-run ratios to curl (%d runs after %d untimed): upload %s; download %s.\n",
+		cfg.runs, cfg.warmup, paired("tool-up", "curl-up"), paired("tool-down", "curl-down"))
 	all := append(append(append([]sample{}, r["tool-up"]...), r["tool-down"]...), r["tool-reup"]...)
 	fmt.Fprintln(report)
 	fmt.Fprintf(report, "MCP server RSS after initialize: %s; after all runs: %s; peak during any tool transfer: %s",

@@ -49,7 +49,7 @@ func buildGuard(cfg *config.Config, audit io.Writer) (*guard.Guard, error) {
 		Toolsets:   toolsets,
 		LocalRoots: roots,
 		OwnFiles:   ownFiles(cfg),
-		Audit:      slog.New(slog.NewJSONHandler(audit, nil)).With("log", "audit"),
+		Audit:      slog.New(slog.NewJSONHandler(audit, &slog.HandlerOptions{Level: auditLevel(cfg)})).With("log", "audit"),
 		Secret:     []byte(os.Getenv("JFROG_MCP_SECRET")),
 	})
 }
@@ -76,11 +76,15 @@ func checkDisabledTools(names []string) error {
 
 // ownFiles are the files local file tools must never read or write,
 // whatever the roots allow: the policy (a download over it would be the agent
-// writing its own permissions), the audit log and the executable.
+// writing its own permissions), the audit log, the executable and the JFrog
+// CLI configuration it took credentials from.
 func ownFiles(cfg *config.Config) []guard.OwnFile {
 	own := []guard.OwnFile{{Path: cfg.PolicyFile, What: "the policy file"}, {Path: cfg.AuditLog, What: "the audit log"}}
 	if exe, err := os.Executable(); err == nil {
 		own = append(own, guard.OwnFile{Path: exe, What: "the executable"})
+	}
+	if cfg.JFrogCLI != nil {
+		own = append(own, guard.OwnFile{Path: cfg.JFrogCLI.File, What: "the JFrog CLI configuration (credentials)"})
 	}
 	return own
 }
@@ -127,6 +131,16 @@ func checkToolsets(set *guard.PolicySet) error {
 		}
 	}
 	return nil
+}
+
+// auditLevel is what the audit log keeps: a file every decision; stderr,
+// shared with the logs, what --log-level shows (at info: writes, deletes and
+// refusals, while allowed reads are debug).
+func auditLevel(cfg *config.Config) slog.Level {
+	if cfg.AuditLog != "" {
+		return slog.LevelDebug
+	}
+	return cfg.LogLevel
 }
 
 // auditWriter opens the audit log file, or returns stderr.

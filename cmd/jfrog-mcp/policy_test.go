@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,34 +57,11 @@ func TestPolicyCheck(t *testing.T) {
 func TestAuditLogFile(t *testing.T) {
 	dir := t.TempDir()
 	auditFile := filepath.Join(dir, "audit.jsonl")
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"stdio", "--sandbox", "--audit-log", auditFile, "--local-roots", dir}, inR, outW, io.Discard, noEnv)
-	}()
-	replies := bufio.NewReader(outR)
-	send := func(line string) string {
-		_, err := io.WriteString(inW, line+"\n")
-		require.NoError(t, err)
-		reply, err := replies.ReadString('\n')
-		require.NoError(t, err)
-		return reply
-	}
-	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`)
-	_, _ = io.WriteString(inW, `{"jsonrpc":"2.0","method":"notifications/initialized"}`+"\n")
+	send := stdioSession(t, "stdio", "--sandbox", "--audit-log", auditFile, "--local-roots", dir)
 	reply := send(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"upload_artifact","arguments":{"repo":"generic-local","path":"audit/a.txt","content_text":"very secret content","properties":{"deploy.token":"s3cr3t"}}}}`)
 	assert.Contains(t, reply, `"verified":true`)
 	reply = send(`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"delete_artifact","arguments":{"repo":"generic-local","path":"audit/a.txt","confirm_token":"forged.token"}}}`)
 	assert.Contains(t, reply, "guard_denied")
-	cancel()
-	_ = inW.Close()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop")
-	}
 
 	b, err := os.ReadFile(auditFile)
 	require.NoError(t, err)

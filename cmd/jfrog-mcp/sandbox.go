@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/config"
@@ -18,23 +19,30 @@ import (
 // the client still goes through real HTTP.
 type sandbox struct {
 	URL, Token string
+	dir        *sandboxDir
 	emu        *emulator.Emulator
 	srv        *http.Server
 }
 
 func startSandbox(logger *slog.Logger) (*sandbox, error) {
-	emu, err := emulator.New(emulator.Options{Seed: emulator.DemoSeed(), Logger: logger.With("component", "emulator")})
+	dir, err := newSandboxDir(logger)
 	if err != nil {
+		return nil, fmt.Errorf("start sandbox emulator: %w", err)
+	}
+	emu, err := emulator.New(emulator.Options{DataDir: filepath.Join(dir.path, "data"), Seed: emulator.DemoSeed(), Logger: logger.With("component", "emulator")})
+	if err != nil {
+		_ = dir.Close()
 		return nil, fmt.Errorf("start sandbox emulator: %w", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		_ = emu.Close()
+		_ = dir.Close()
 		return nil, fmt.Errorf("start sandbox emulator: %w", err)
 	}
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	return &sandbox{URL: "http://" + ln.Addr().String(), Token: emu.AdminToken(), emu: emu, srv: srv}, nil
+	return &sandbox{URL: "http://" + ln.Addr().String(), Token: emu.AdminToken(), dir: dir, emu: emu, srv: srv}, nil
 }
 
 func (s *sandbox) Close() {
@@ -42,6 +50,7 @@ func (s *sandbox) Close() {
 	defer cancel()
 	_ = s.srv.Shutdown(ctx)
 	_ = s.emu.Close()
+	_ = s.dir.Close()
 }
 
 // runEmulator serves the emulator alone and prints where it is and how to
@@ -54,7 +63,9 @@ func runEmulator(ctx context.Context, cfg *config.Config, stdout io.Writer, logg
 			return fmt.Errorf("load seed: %w", err)
 		}
 	}
-	emu, err := emulator.New(emulator.Options{DataDir: cfg.DataDir, Seed: seed, Logger: logger})
+	// With --data the emulator keeps its state there, so it can be stopped
+	// and started again; a saved state wins over the seed.
+	emu, err := emulator.New(emulator.Options{DataDir: cfg.DataDir, Seed: seed, Logger: logger, Persist: cfg.DataDir != "", AdminToken: cfg.AdminToken})
 	if err != nil {
 		return fmt.Errorf("start emulator: %w", err)
 	}

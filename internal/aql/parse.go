@@ -27,6 +27,9 @@ var modifierRank = map[string]int{
 type parser struct {
 	src string
 	pos int
+	// nodes counts criteria members, array elements and conditions read so
+	// far; past maxNodes (when > 0) parsing stops with a *LimitError.
+	nodes, maxNodes int
 }
 
 // Parse parses an AQL query. Any error is a *SyntaxError.

@@ -99,6 +99,9 @@ func (r *jsonReader) object(depth int, inMSP bool) (*Criteria, error) {
 	}
 	obj := &Criteria{Kind: KindObject}
 	for r.dec.More() {
+		if err := r.p.count(); err != nil {
+			return nil, err
+		}
 		at := r.off()
 		t, err := r.token()
 		if err != nil {
@@ -181,6 +184,9 @@ func (r *jsonReader) object(depth int, inMSP bool) (*Criteria, error) {
 func (r *jsonReader) array(depth int, inMSP bool) ([]*Criteria, error) {
 	var out []*Criteria
 	for r.dec.More() {
+		if err := r.p.count(); err != nil {
+			return nil, err
+		}
 		at := r.off()
 		t, err := r.token()
 		if err != nil {
@@ -230,6 +236,9 @@ func (r *jsonReader) field(name string) (*Criteria, error) {
 		return c, nil
 	}
 	for r.dec.More() {
+		if err := r.p.count(); err != nil {
+			return nil, err
+		}
 		oat := r.off()
 		t, err := r.token()
 		if err != nil {

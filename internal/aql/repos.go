@@ -73,18 +73,24 @@ func (q *Query) Repos() (repos []RepoConstraint, bounded bool) {
 //     or last would not; the union is sound under every reading. The cost
 //     is precision: jfrog-client-go's exclusion queries (two sibling "$or")
 //     come out unbounded and get narrowed.
+//
+// The analysis is linear in the number of criteria, plus the pattern
+// comparisons that intersections need, which are bounded by a work budget:
+// a query that would take more is reported unbounded (sound: it is then
+// narrowed), so no query is a cheap way to tie up the caller.
 func (q *Query) AnalyzeRepos() RepoAnalysis {
 	a := RepoAnalysis{DuplicateKeys: q.Criteria.DuplicateKeys()}
 	if q.Domain != DomainItems || q.Criteria == nil {
 		return a
 	}
-	r := reachOf(q.Criteria)
-	if r.all {
+	w := &work{left: analysisBudget}
+	r := w.reachOf(q.Criteria)
+	if r.all || w.left < 0 {
 		return a
 	}
 	a.Bounded = true
-	a.Repos = []RepoConstraint{}
-	seen := map[RepoConstraint]bool{}
+	a.Repos = make([]RepoConstraint, 0, len(r.exact)+len(r.patterns))
+	seen := make(map[RepoConstraint]bool, len(r.exact)+len(r.patterns))
 	add := func(c RepoConstraint) {
 		if !seen[c] {
 			seen[c] = true
@@ -100,6 +106,17 @@ func (q *Query) AnalyzeRepos() RepoAnalysis {
 	return a
 }
 
+// analysisBudget bounds the pattern matching of one analysis, in
+// characters compared (pattern length times key length per comparison):
+// a few milliseconds of work.
+const analysisBudget = 1 << 22
+
+// work is one analysis' remaining budget; below zero the analysis stops
+// and the query counts as unbounded.
+type work struct{ left int }
+
+func (w *work) spent() bool { return w.left < 0 }
+
 // reach is ALL, or the repos matched by exact ∪ patterns.
 type reach struct {
 	all      bool
@@ -109,17 +126,50 @@ type reach struct {
 
 var reachAll = reach{all: true}
 
-// mayContain reports whether a repo key could be in r (conservatively).
-func (r reach) mayContain(key string) bool {
-	if r.all {
+// add unites b into r in place. Every reach value is used once (the
+// analysis is a tree walk), so appending to r's slices cannot change a
+// value someone else still holds; the copies a pure union made per $or
+// branch were what made the analysis quadratic.
+func (r *reach) add(b reach) {
+	if r.all || b.all {
+		*r = reachAll
+		return
+	}
+	r.exact = append(r.exact, b.exact...)
+	r.patterns = append(r.patterns, b.patterns...)
+}
+
+// matcher answers "may this exact key be in r" for many keys: exact keys
+// by a set, patterns one by one against the budget.
+type matcher struct {
+	exact    map[string]struct{}
+	patterns []string
+	w        *work
+}
+
+// foldKey is how Matches compares exact keys, which never contain
+// wildcards or non-ASCII bytes (condReach makes those patterns): ASCII
+// case-insensitive, trailing spaces ignored.
+func foldKey(k string) string { return strings.ToLower(strings.TrimRight(k, " ")) }
+
+func newMatcher(r reach, w *work) matcher {
+	m := matcher{exact: make(map[string]struct{}, len(r.exact)), patterns: r.patterns, w: w}
+	for _, e := range r.exact {
+		m.exact[foldKey(e)] = struct{}{}
+	}
+	return m
+}
+
+// mayContain reports whether exact key could be in the reach
+// (conservatively: true once the budget is spent).
+func (m matcher) mayContain(key string) bool {
+	if _, ok := m.exact[foldKey(key)]; ok {
 		return true
 	}
-	for _, e := range r.exact {
-		if (RepoConstraint{Key: e}).Matches(key) {
+	for _, p := range m.patterns {
+		if m.w.left -= (len(p) + 1) * (len(key) + 1); m.w.spent() {
 			return true
 		}
-	}
-	for _, p := range r.patterns {
 		if (RepoConstraint{Key: p, Pattern: true}).Matches(key) {
 			return true
 		}
@@ -127,17 +177,7 @@ func (r reach) mayContain(key string) bool {
 	return false
 }
 
-func union(a, b reach) reach {
-	if a.all || b.all {
-		return reachAll
-	}
-	return reach{
-		exact:    append(append([]string(nil), a.exact...), b.exact...),
-		patterns: append(append([]string(nil), a.patterns...), b.patterns...),
-	}
-}
-
-func intersect(a, b reach) reach {
+func (w *work) intersect(a, b reach) reach {
 	if a.all {
 		return b
 	}
@@ -145,14 +185,20 @@ func intersect(a, b reach) reach {
 		return a
 	}
 	var out reach
-	for _, e := range a.exact {
-		if b.mayContain(e) {
-			out.exact = append(out.exact, e)
+	if len(b.exact)+len(b.patterns) > 0 {
+		bm := newMatcher(b, w)
+		for _, e := range a.exact {
+			if bm.mayContain(e) {
+				out.exact = append(out.exact, e)
+			}
 		}
 	}
-	for _, e := range b.exact {
-		if a.mayContain(e) {
-			out.exact = append(out.exact, e)
+	if len(a.exact)+len(a.patterns) > 0 {
+		am := newMatcher(a, w)
+		for _, e := range b.exact {
+			if am.mayContain(e) {
+				out.exact = append(out.exact, e)
+			}
 		}
 	}
 	// pattern ∩ pattern has no pattern form; either side's list is a
@@ -167,10 +213,17 @@ func intersect(a, b reach) reach {
 	return out
 }
 
-// reachOf computes the reach of any node.
-func reachOf(c *Criteria) reach {
+// reachOf computes the reach of any node; once the budget is spent it
+// stops looking and answers ALL.
+func (w *work) reachOf(c *Criteria) reach {
+	if w.spent() {
+		return reachAll
+	}
 	switch c.Kind {
 	case KindObject:
+		if len(c.Children) == 1 {
+			return w.reachOf(c.Children[0]) // the common case, without a map
+		}
 		// Group members by key (duplicates united), then intersect groups.
 		groups := map[string]reach{}
 		var order []string
@@ -179,9 +232,10 @@ func reachOf(c *Criteria) reach {
 			if k == "" {
 				k = "\x00object" // hand-built nested object: its own group
 			}
-			r := reachOf(m)
+			r := w.reachOf(m)
 			if prev, ok := groups[k]; ok {
-				groups[k] = union(prev, r)
+				prev.add(r)
+				groups[k] = prev
 				continue
 			}
 			groups[k] = r
@@ -189,13 +243,13 @@ func reachOf(c *Criteria) reach {
 		}
 		out := reachAll
 		for _, k := range order {
-			out = intersect(out, groups[k])
+			out = w.intersect(out, groups[k])
 		}
 		return out
 	case KindAnd:
 		out := reachAll
 		for _, ch := range c.Children {
-			out = intersect(out, reachOf(ch))
+			out = w.intersect(out, w.reachOf(ch))
 		}
 		return out
 	case KindOr:
@@ -211,11 +265,14 @@ func reachOf(c *Criteria) reach {
 				// scope), so {"$or":[{"repo":"a","name":"x"}]} reaches
 				// every repo. Only an explicit $and keeps them together.
 				for _, m := range ch.Children {
-					out = union(out, reachOf(m))
+					out.add(w.reachOf(m))
 				}
-				continue
+			} else {
+				out.add(w.reachOf(ch))
 			}
-			out = union(out, reachOf(ch))
+			if out.all {
+				return reachAll // one unbounded branch: the rest cannot narrow it
+			}
 		}
 		return out
 	case KindField:
@@ -224,7 +281,7 @@ func reachOf(c *Criteria) reach {
 		}
 		out := reachAll
 		for _, cd := range c.Conds {
-			out = intersect(out, condReach(cd))
+			out = w.intersect(out, condReach(cd))
 		}
 		return out
 	}

@@ -1,6 +1,8 @@
 package aql
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -155,4 +157,48 @@ func TestAndRepoIn(t *testing.T) {
 	assert.Equal(t, `{"repo":""}`, RepoIn(nil).String())
 	// Keys are escaped, not spliced.
 	assert.Equal(t, `{"$or":[{"repo":"a\"},{\"name\":\"x"}]}`, RepoIn([]string{`a"},{"name":"x`}).String())
+}
+
+func TestParseLimited(t *testing.T) {
+	q := "items.find(" + orOf(100, "r", false) + ")"
+	_, err := ParseLimited(q, len(q)-1, 0)
+	var le *LimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "bytes", le.What)
+	assert.Contains(t, le.Error(), "at most")
+	assert.NotContains(t, le.Error(), "r99", "the message does not echo the query")
+
+	_, err = ParseLimited(q, len(q), 150)
+	require.ErrorAs(t, err, &le, "201 nodes (the $or, 100 branches, 100 members) are over 150")
+	assert.Equal(t, "criteria", le.What)
+
+	parsed, err := ParseLimited(q, len(q), 201)
+	require.NoError(t, err)
+	assert.Len(t, parsed.Criteria.Children[0].Children, 100)
+	assert.GreaterOrEqual(t, parsed.Criteria.Size(), 201, "Size counts at least what the parser counts")
+
+	_, err = ParseLimited("items.find({", 100, 10)
+	var se *SyntaxError
+	assert.ErrorAs(t, err, &se, "a syntax error stays one")
+}
+
+// Past its work budget the analysis gives up soundly: unbounded, never a
+// narrower answer than the query allows.
+func TestAnalyzeReposBudgetIsSound(t *testing.T) {
+	long := strings.Repeat("x", 3000)
+	var exact, patterns []string
+	for i := range 400 {
+		exact = append(exact, fmt.Sprintf(`{"repo":"%s%d"}`, long, i))
+		patterns = append(patterns, fmt.Sprintf(`{"repo":{"$match":"*%d*%s*"}}`, i, long))
+	}
+	q, err := Parse(`items.find({"$and":[{"$or":[` + strings.Join(exact, ",") + `]},{"$or":[` + strings.Join(patterns, ",") + `]}]})`)
+	require.NoError(t, err)
+	an := q.AnalyzeRepos()
+	assert.False(t, an.Bounded, "too costly to intersect: reported unbounded, so the guard narrows it")
+
+	small, err := Parse(`items.find({"$and":[{"$or":[{"repo":"a"},{"repo":"B "}]},{"$or":[{"repo":"b"},{"repo":{"$match":"a*"}}]}]})`)
+	require.NoError(t, err)
+	an = small.AnalyzeRepos()
+	require.True(t, an.Bounded)
+	assert.ElementsMatch(t, []RepoConstraint{{Key: "a"}, {Key: "B "}, {Key: "b"}}, an.Repos, "exact keys still meet by case and trailing spaces")
 }

@@ -61,9 +61,12 @@ type Config struct {
 	LocalRoots        []string
 	LocalRootsSet     bool
 	DefaultLocalRoots []string
-	// Emulator command only.
-	DataDir  string
-	SeedFile string
+	// Emulator command only. AdminToken is from the environment
+	// (JFROG_MCP_EMULATOR_ADMIN_TOKEN): a flag would show it in every
+	// process listing.
+	DataDir    string
+	SeedFile   string
+	AdminToken string
 	// Warnings to log once the logger exists (e.g. a deprecated API key).
 	Warnings []string
 	// JFrogCLI is set when the URL and credentials came from the JFrog CLI's
@@ -146,7 +149,7 @@ func (v *flagValues) flagSet(cmd *Command, getenv func(string) string) *flag.Fla
 			fs.StringVar(&cfg.Format, "format", "markdown", "markdown or json")
 		case emulatorFlags:
 			fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8081", "address to listen on")
-			fs.StringVar(&cfg.DataDir, "data", "", "directory for the emulator's blobs and state (default: a temporary directory)")
+			fs.StringVar(&cfg.DataDir, "data", "", "directory for the emulator's blobs and state, kept across restarts with the admin token (default: a temporary directory, removed at exit); JFROG_MCP_EMULATOR_ADMIN_TOKEN sets the admin token")
 			fs.StringVar(&cfg.SeedFile, "seed", "", "seed file (JSON); default: the demo data")
 		}
 	}
@@ -231,6 +234,9 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Config,
 	}
 	if cfg.Command == CmdTools && cfg.Format != "markdown" && cfg.Format != "json" {
 		return nil, &UsageError{fmt.Sprintf("unknown --format %q: use markdown or json", cfg.Format)}
+	}
+	if cfg.Command == CmdEmulator {
+		cfg.AdminToken = strings.TrimSpace(getenv("JFROG_MCP_EMULATOR_ADMIN_TOKEN"))
 	}
 	if cfg.Command == CmdVersion || cfg.Command == CmdEmulator || cfg.Command == CmdPolicy || cfg.Command == CmdTools {
 		return cfg, nil

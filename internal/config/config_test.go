@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,6 +40,25 @@ func TestParse(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, cfg.LocalRoots)
 		assert.True(t, cfg.LocalRootsSet)
+	})
+	t.Run("http origins, sessions and timeouts", func(t *testing.T) {
+		cfg, err := Parse([]string{"http", "--sandbox"}, envOf(nil), io.Discard)
+		require.NoError(t, err)
+		assert.Empty(t, cfg.AllowedOrigins)
+		assert.False(t, cfg.Stateless)
+		assert.Equal(t, 30*time.Minute, cfg.SessionIdle)
+		assert.Equal(t, 30*time.Second, cfg.BodyTimeout)
+		assert.Equal(t, 2*time.Minute, cfg.IdleTimeout)
+		cfg, err = Parse([]string{"http", "--sandbox", "--allowed-origins", "https://a.example, http://localhost:3000",
+			"--stateless", "--session-idle", "5m", "--body-timeout", "2s", "--idle-timeout", "10s"}, envOf(nil), io.Discard)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"https://a.example", "http://localhost:3000"}, cfg.AllowedOrigins)
+		assert.True(t, cfg.Stateless)
+		assert.Equal(t, 5*time.Minute, cfg.SessionIdle)
+		assert.Equal(t, 2*time.Second, cfg.BodyTimeout)
+		assert.Equal(t, 10*time.Second, cfg.IdleTimeout)
+		_, err = Parse([]string{"--sandbox", "--stateless"}, envOf(nil), io.Discard)
+		assert.Error(t, err, "http flags are for the http command")
 	})
 	t.Run("JF_ fallbacks", func(t *testing.T) {
 		cfg, err := Parse([]string{"stdio"}, envOf(map[string]string{"JF_URL": "https://x", "JF_ACCESS_TOKEN": "tok"}), io.Discard)

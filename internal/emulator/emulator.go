@@ -46,6 +46,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now. Tests pass a fake clock.
 	Now func() time.Time
+	// Persist keeps the metadata in DataDir/state.json across restarts; a
+	// saved state is used instead of Seed. It needs a DataDir.
+	Persist bool
+	// AdminToken, when set, is the admin's token instead of a new one (so a
+	// client's configuration outlives a restart even without Persist).
+	AdminToken string
 }
 
 // RecordedRequest is one request the emulator received.
@@ -83,6 +89,7 @@ type Emulator struct {
 	requests []RecordedRequest
 
 	closeOnce sync.Once
+	persist   *persister
 }
 
 // New builds an emulator, creating its data directory and loading opts.Seed.
@@ -124,13 +131,40 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e.adminToken = tok
-	if opts.Seed != nil {
+	restored := false
+	if opts.Persist {
+		if opts.DataDir == "" {
+			e.Close()
+			return nil, errors.New("emulator: Persist needs a DataDir")
+		}
+		if restored, err = e.loadState(); err != nil {
+			e.Close()
+			return nil, err
+		}
+	}
+	if opts.Seed != nil && !restored {
 		if err := e.applySeed(opts.Seed); err != nil {
 			e.Close()
 			return nil, err
 		}
 	}
+	if opts.AdminToken != "" {
+		e.setAdminToken(opts.AdminToken)
+	}
+	if opts.Persist {
+		e.startPersister(500 * time.Millisecond)
+		e.changed() // the seeded or restored state, with its admin token, is on disk at once
+	}
 	return e, nil
+}
+
+// setAdminToken makes tok a token of the built-in admin, and the one
+// AdminToken returns.
+func (e *Emulator) setAdminToken(tok string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.tokens[tok] = &tokenInfo{id: newUUID(), username: AdminUsername, scope: "applied-permissions/admin", issuedAt: e.now().Unix()}
+	e.adminToken = tok
 }
 
 // AdminToken returns an access token with admin rights (a 3-part JWT).
@@ -181,6 +215,7 @@ func (e *Emulator) record(rr RecordedRequest) {
 func (e *Emulator) Close() error {
 	var err error
 	e.closeOnce.Do(func() {
+		err = e.stopPersister()
 		if e.ownsDir {
 			err = os.RemoveAll(e.dataDir)
 		}

@@ -25,6 +25,7 @@ func (g *Guard) scopeAQL(rv *resolver, declared *aql.Query, dec *Decision) *Deni
 	dec.query = q
 	if g.readsEverything() || g.boundToReadable(rv, q) {
 		dec.bounded = true
+		dec.changed = g.excludeReserved(q)
 		return nil
 	}
 	dec.changed = true

@@ -40,12 +40,20 @@ type Resource struct {
 	// KeyOnly marks an item that shows only that the repository exists (a
 	// repository list): it is visible when any of the repository is readable.
 	KeyOnly bool
+	// Kind, Name and Project describe an item that is not a repository path
+	// (a build, a release bundle ...): see visibleKind. Empty Kind is
+	// repo_path.
+	Kind          Kind
+	Name, Project string
 }
 
 // Visible is the row filter: whether a result may show the item. An item
 // without a repository is visible only in the rows of a query bound to
 // repositories read whole, where every row is readable.
 func (d *Decision) Visible(r Resource) bool {
+	if r.Kind != "" && r.Kind != KindRepoPath {
+		return d.g.visibleKind(r)
+	}
 	if r.Repo == "" {
 		return d.bounded
 	}
@@ -120,8 +128,12 @@ func (g *Guard) readable(repos resolution, key, p string, depth int) bool {
 }
 
 // canReadKey reports whether the policy lets the server read anything in
-// repo: a repository list shows only such keys.
+// repo: a repository list shows only such keys. Artifactory's own
+// repositories (a build-info repository is listed like any other) never.
 func (g *Guard) canReadKey(key string) bool {
+	if reservedKey(key) != "" {
+		return false
+	}
 	for _, r := range g.policy.Read {
 		if globMatch(r.Repo, key) {
 			return true

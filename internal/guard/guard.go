@@ -141,9 +141,20 @@ type Call struct {
 type Denied struct {
 	Reason string
 	Hint   string
+	// NotFound marks a refusal because the call names a repository that
+	// does not exist (or that this server's identity cannot see), once the
+	// policy allowed the name: not the policy's refusal, and said as such.
+	NotFound bool
+	// Cause is the failure that kept the guard from deciding (a repository
+	// lookup JFrog did not answer): the call is refused, and the agent is
+	// told what went wrong upstream rather than that the policy forbids it.
+	Cause error
 }
 
 func (d *Denied) Error() string { return "guard denied: " + d.Reason }
+
+// Unwrap returns the upstream failure behind a refusal, if any.
+func (d *Denied) Unwrap() error { return d.Cause }
 
 // Config selects what the guard allows.
 type Config struct {
@@ -254,8 +265,25 @@ func (g *Guard) Check(ctx context.Context, call Call) (*Decision, error) {
 		g.audit.LogAttrs(ctx, slog.LevelWarn, "guard decision", append(attrs, slog.String("decision", "deny"), slog.String("reason", err.Reason))...)
 		return nil, err
 	}
-	g.audit.LogAttrs(ctx, slog.LevelInfo, "guard decision", append(attrs, slog.String("decision", "allow"))...)
+	// An allowed read is recorded at debug level: in a file audit log (which
+	// keeps every level) it is there like every decision, while on stderr,
+	// the default, a long session's reads would be most of what a user sees.
+	level := slog.LevelInfo
+	if onlyReads(dec.Actions) {
+		level = slog.LevelDebug
+	}
+	g.audit.LogAttrs(ctx, level, "guard decision", append(attrs, slog.String("decision", "allow"))...)
 	return dec, nil
+}
+
+// onlyReads reports actions that change nothing, on JFrog or on this machine.
+func onlyReads(as []Action) bool {
+	for _, a := range as {
+		if a.Class != ClassRead {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *Guard) decide(rv *resolver, call Call, dec *Decision) *Denied {
@@ -276,13 +304,12 @@ func (g *Guard) decide(rv *resolver, call Call, dec *Decision) *Denied {
 		a := &dec.Actions[i]
 		var d *Denied
 		switch {
-		case a.Local != "":
 		case a.AQL != nil:
 			if dec.query != nil {
 				return &Denied{Reason: fmt.Sprintf("tool %s declared more than one query", call.Tool)}
 			}
 			d = g.scopeAQL(rv, a.AQL, dec)
-		case a.Repo != "":
+		case a.ResourceKind() == KindRepoPath && a.Repo != "":
 			d = g.decideResolved(rv, a, a.Repo, a.Path)
 		}
 		if d != nil {
@@ -305,8 +332,8 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		return &Denied{Reason: fmt.Sprintf("tool %s declared an unknown action class %q", tool, a.Class)}
 	}
 	kind := a.ResourceKind()
-	if kind == "" {
-		return &Denied{Reason: fmt.Sprintf("tool %s declared a %s action on no resource (a bug: every action names its kind)", tool, a.Class)}
+	if d := checkShape(tool, a, kind); d != nil {
+		return d
 	}
 	if kind == KindLocal {
 		// Local files are the server's machine, not JFrog: the roots decide,
@@ -339,8 +366,14 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 		return g.decideKind(tool, a)
 	}
 	if a.AQL != nil {
+		if d := checkAQLSize(a.AQL); d != nil {
+			return d
+		}
 		if a.AQL.Domain != aql.DomainItems {
 			return &Denied{Reason: "only items queries are allowed, not " + a.AQL.Domain, Hint: "write items.find(...)"}
+		}
+		if d := refuseReservedAQL(a.AQL); d != nil {
+			return d
 		}
 		return nil // scoped once the policy allowed every action
 	}

@@ -149,6 +149,29 @@ func (a Action) ResourceKind() Kind {
 	return ""
 }
 
+// checkShape refuses, as a tool bug, an action on no resource and one
+// whose fields belong to more than one kind: a field the guard would not
+// look at for its kind (a Local path on a repo_path action) must not be
+// something the handler then uses unchecked.
+func checkShape(tool string, a *Action, kind Kind) *Denied {
+	bug := func(what string) *Denied {
+		return &Denied{Reason: fmt.Sprintf("tool %s declared %s: %s (a bug in the tool)", tool, a, what)}
+	}
+	switch kind {
+	case "":
+		return bug("an action on no resource; every action names its kind")
+	case KindLocal:
+		if a.Local == "" || a.Repo != "" || a.Path != "" || a.AQL != nil || a.Name != "" || a.Project != "" {
+			return bug("a local action names exactly one local file and nothing else")
+		}
+	case KindRepoPath:
+		if a.Local != "" || a.Name != "" || a.Project != "" {
+			return bug("a repo_path action names a repository, a path or a query and nothing else")
+		}
+	}
+	return nil
+}
+
 // kindClasses are the classes each kind without a policy section accepts;
 // anything else is a tool bug (a change to a project, token, repository
 // configuration or Xray setting is administration, whatever the tool calls it).
@@ -270,4 +293,31 @@ func qualified(project, name string) string {
 		return name
 	}
 	return project + "/" + name
+}
+
+// visibleKind is the row filter for items that are not repository paths: a
+// build or release bundle is shown when the read rules of its section allow
+// it, a repository configuration when its repository is, and the kinds the
+// mode alone decides always (the call's read was allowed). Nothing else
+// (a local file, an unknown kind) is shown.
+func (g *Guard) visibleKind(r Resource) bool {
+	switch r.Kind {
+	case KindBuild, KindReleaseBundle:
+		if checkName(r.Name) != nil || (r.Project != "" && !projectKey.MatchString(r.Project)) {
+			return false
+		}
+		rules, _ := g.policy.kindRules(r.Kind, ClassRead)
+		for _, rule := range rules {
+			if rule.allows(r.Project, r.Name) {
+				return true
+			}
+		}
+		return false
+	case KindRepositoryConfig:
+		key, err := NormalizeRepo(r.Repo)
+		return err == nil && g.canReadKey(key)
+	case KindEnvironment, KindProject, KindToken, KindWatch, KindXrayPolicy, KindPlatform:
+		return true
+	}
+	return false
 }

@@ -178,3 +178,27 @@ func TestWildcardMatch(t *testing.T) {
 		assert.Equal(t, c.want, wildcardMatch(c.p, c.s), "%q ~ %q", c.p, c.s)
 	}
 }
+
+// The row filter decides items of other kinds too: a build list shows only
+// the builds builds.read allows.
+func TestVisibleDecidesRowsOfOtherKinds(t *testing.T) {
+	g := kindsGuard(t, "builds:\n  read: [app-*, team1/*]\nrelease_bundles:\n  read: []\n", ModeReadOnly)
+	dec, err := g.Check(t.Context(), Call{Tool: "t", Toolset: "builds", Class: ClassRead, Actions: []Action{BuildAction(BuildRead, "", "")}, Repos: allLocal{}})
+	require.NoError(t, err)
+	visible := map[Resource]bool{
+		{Kind: KindBuild, Name: "app-web"}:                    true,
+		{Kind: KindBuild, Name: "lib"}:                        false,
+		{Kind: KindBuild, Name: "app-web", Project: "team2"}:  false,
+		{Kind: KindBuild, Name: "anything", Project: "team1"}: true,
+		{Kind: KindBuild, Name: "../app-x"}:                   false,
+		{Kind: KindReleaseBundle, Name: "rb"}:                 false,
+		{Kind: KindRepositoryConfig, Repo: "generic-local"}:   true,
+		{Kind: KindRepositoryConfig, Repo: "auto-trashcan"}:   false,
+		{Kind: KindEnvironment, Name: "PROD"}:                 true,
+		{Kind: KindLocal, Name: "/etc/passwd"}:                false,
+		{Kind: "gizmo", Name: "x"}:                            false,
+	}
+	for r, want := range visible {
+		assert.Equal(t, want, dec.Visible(r), "%+v", r)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jfrog-mcp/jfrog-mcp/internal/localfs"
 )
@@ -36,6 +37,7 @@ func (g *Guard) OpenLocal(p string) (*LocalFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	openHook()
 	rd, err := localfs.OpenRoot(root)
 	if err != nil {
 		return nil, g.roots.openErr(p, err)
@@ -98,6 +100,7 @@ func (g *Guard) LocalTarget(p string) (*LocalTarget, error) {
 }
 
 func (t *LocalTarget) openDir() (*localfs.Dir, localfs.Info, error) {
+	openHook()
 	rd, err := localfs.OpenRoot(t.root)
 	if err != nil {
 		return nil, localfs.Info{}, t.roots.openErr(t.p, err)
@@ -163,6 +166,16 @@ func (t *LocalTarget) Recheck() error {
 		}
 	}
 	return t.check()
+}
+
+// beforeOpen, when set by a test, runs between the resolution of a name and
+// its open: where a swap would win if the open went by name again.
+var beforeOpen atomic.Pointer[func()]
+
+func openHook() {
+	if h := beforeOpen.Load(); h != nil {
+		(*h)()
+	}
 }
 
 // locate resolves p and splits its real path into the root that holds it and

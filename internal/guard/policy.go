@@ -70,8 +70,13 @@ func (p *Policy) rules(c Class) []Rule {
 }
 
 // Allows reports whether some rule of class c covers repo/path (both
-// normalised).
+// normalised). Artifactory's own repositories and routed keys (reserved.go)
+// are never allowed, whatever the globs say, so rows of a query from them
+// are dropped too.
 func (p *Policy) Allows(c Class, repo, path string) bool {
+	if reservedKey(repo) != "" {
+		return false
+	}
 	for _, r := range p.rules(c) {
 		if r.Allows(repo, path) {
 			return true

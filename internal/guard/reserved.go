@@ -2,7 +2,11 @@ package guard
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 )
 
 // Keys Artifactory routes to something other than a repository. A request
@@ -107,4 +111,50 @@ func (g *Guard) decideCache(c Class, repo, p string) *Denied {
 		Reason: fmt.Sprintf("%s %s is the cache of remote repository %s, and %s there is outside the policy", c, joinRepoPath(repo, p), remote, c),
 		Hint:   "get_platform_info shows the whole policy",
 	}
+}
+
+// Artifactory's own repositories are searched by AQL like any other (build
+// info files, the trash can). refuseReservedAQL refuses a query bound to a
+// reserved key; the rows of a narrowed query are checked against the policy,
+// which never allows them (Policy.Allows); and excludeReserved keeps a query
+// the guard does not narrow out of them when the policy restricts reading
+// builds or release bundles, whose files they hold. Keys that are routes
+// (api, ui ...) hold no items and need no exclusion.
+func refuseReservedAQL(q *aql.Query) *Denied {
+	for _, c := range q.AnalyzeRepos().Repos {
+		if c.Pattern {
+			continue
+		}
+		if why := reservedKey(strings.ToLower(strings.TrimRight(c.Key, " "))); why != "" {
+			return &Denied{Reason: why, Hint: "query ordinary repositories; list_repositories shows them"}
+		}
+	}
+	return nil
+}
+
+// excludeReserved wraps the scoped copy q of a query that reads every
+// repository as {"$and":[q, not reserved]} when the policy restricts build
+// or release bundle reads and q may reach a reserved repository. It reports
+// whether it changed q. Where the read rules do not cover every repository,
+// the query is narrowed to them anyway and its rows checked.
+func (g *Guard) excludeReserved(q *aql.Query) bool {
+	if !g.readsEverything() || (g.policy.Builds.Read == nil && g.policy.ReleaseBundles.Read == nil) {
+		return false
+	}
+	an := q.AnalyzeRepos()
+	if an.Bounded && !slices.ContainsFunc(an.Repos, func(c aql.RepoConstraint) bool { return c.Pattern }) {
+		return false // exact ordinary keys only (refuseReservedAQL saw to that)
+	}
+	var not []*aql.Criteria
+	for _, k := range slices.Sorted(maps.Keys(internalKeys)) {
+		not = append(not, aql.Object(aql.Field("repo", aql.OpNe, aql.String(k))))
+	}
+	for _, p := range internalPrefixes {
+		not = append(not, aql.Object(aql.Field("repo", aql.OpNmatch, aql.String(p+"*"))))
+	}
+	for _, s := range slices.Sorted(maps.Keys(internalSuffixes)) {
+		not = append(not, aql.Object(aql.Field("repo", aql.OpNmatch, aql.String("*"+s))))
+	}
+	aql.And(q, aql.Object(aql.AndOf(not...)))
+	return true
 }

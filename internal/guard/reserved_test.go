@@ -1,10 +1,13 @@
 package guard
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/jfrog-mcp/jfrog-mcp/internal/aql"
 )
 
 func TestReservedKeysAreRefusedForEveryClass(t *testing.T) {
@@ -53,4 +56,44 @@ func TestRemoteCacheKeysNeedTheRemote(t *testing.T) {
 	assert.Contains(t, d.Reason, "cache of remote repository pypi-remote")
 	assert.Error(t, check(g, Action{Class: ClassDelete, Repo: "jcenter-cache", Path: "a.jar"}), "delete in the cache is delete in the remote")
 	assert.NoError(t, check(g, Action{Class: ClassRead, Repo: "generic-local", Path: "x"}))
+}
+
+func TestAQLAndRowsStayOutOfReservedRepositories(t *testing.T) {
+	def, err := New(Config{Policy: DefaultPolicy(ModeReadOnly)})
+	require.NoError(t, err)
+	for _, q := range []string{
+		`items.find({"repo":"auto-trashcan"})`,
+		`items.find({"$or":[{"repo":"generic-local"},{"repo":"Artifactory-Build-Info"}]})`,
+		`items.find({"repo":"team1-build-info","name":"x"})`,
+	} {
+		parsed, err := ParseAQL(q)
+		require.NoError(t, err)
+		assert.Error(t, check(def, Action{Class: ClassRead, AQL: parsed}), q)
+	}
+	unbounded, err := ParseAQL(`items.find({"name":"x"})`)
+	require.NoError(t, err)
+	scoped := func(g *Guard, q *aql.Query) *aql.Query {
+		t.Helper()
+		dec, err := g.Check(context.Background(), Call{Tool: "t", Toolset: "artifacts", Class: ClassRead, Actions: []Action{{Class: ClassRead, AQL: q}}, Repos: allLocal{}})
+		require.NoError(t, err)
+		return dec.Query()
+	}
+	assert.Equal(t, `items.find({"name":"x"})`, scoped(def, unbounded).String(), "every repository readable, no section restricted: untouched")
+
+	set, err := ParsePolicy([]byte("release_bundles:\n  read: [rb-*]\n"))
+	require.NoError(t, err)
+	g, err := New(Config{Policy: set.Base})
+	require.NoError(t, err)
+	wrapped, err := ParseAQL(`items.find({"name":"x"})`)
+	require.NoError(t, err)
+	got := scoped(g, wrapped)
+	assert.Contains(t, got.String(), `{"repo":{"$ne":"release-bundles-v2"}}`)
+	assert.Contains(t, got.String(), `{"repo":{"$nmatch":"*-release-bundles-v2"}}`)
+	assert.Equal(t, `items.find({"name":"x"})`, wrapped.String(), "the declared query is not changed, its copy is")
+	assert.Equal(t, unbounded.AnalyzeRepos().Bounded, got.AnalyzeRepos().Bounded, "the exclusion does not change what the query is bound to")
+
+	// Rows: the policy never allows a reserved repository, whatever the globs.
+	assert.False(t, def.policy.Allows(ClassRead, "auto-trashcan", "generic-local/x"))
+	assert.False(t, def.policy.Allows(ClassRead, "team1-build-info", "app/1.json"))
+	assert.True(t, def.policy.Allows(ClassRead, "generic-local", "docs/x"))
 }

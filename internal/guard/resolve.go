@@ -319,11 +319,12 @@ func (g *Guard) holder(rv *resolver, info *RepoInfo, p string, depth int) (*Repo
 // unresolved is the refusal for a key whose meaning is unknown. It names
 // only the key the caller gave.
 func unresolved(key string, err error) *Denied {
-	reason := fmt.Sprintf("repository %s could not be looked up, so what it contains is unknown", key)
 	if errors.Is(err, ErrNoRepository) {
-		reason = fmt.Sprintf("repository %s does not exist (or this server may not see it)", key)
+		return &Denied{Reason: fmt.Sprintf("repository %s does not exist (or this server may not see it)", key),
+			Hint: "use a repository key exactly as list_repositories shows it", NotFound: true}
 	}
-	return &Denied{Reason: reason, Hint: "use a repository key exactly as list_repositories shows it; try again if JFrog was unreachable"}
+	return &Denied{Reason: fmt.Sprintf("repository %s could not be looked up, so what it contains is unknown", key),
+		Hint: "try again; if it keeps failing, check with get_platform_info that JFrog answers", Cause: err}
 }
 
 // cacheKeyOf returns the remote repository whose cache key is the given

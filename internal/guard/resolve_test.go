@@ -1,8 +1,10 @@
 package guard
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -264,4 +266,14 @@ func TestRemoteCacheKeysAreTheRemotes(t *testing.T) {
 	require.Nil(t, d)
 	assert.False(t, dec.Visible(Resource{Repo: "up-remote-cache", Path: "x"}), "a cache row is the remote's, which is not readable")
 	assert.True(t, dec.Visible(Resource{Repo: "open-local", Path: "x"}))
+}
+
+func TestAuditNamesWhereAVirtualActionWasDecided(t *testing.T) {
+	var buf bytes.Buffer
+	g, err := New(Config{Policy: DefaultPolicy(ModeWrite), Audit: slog.New(slog.NewJSONHandler(&buf, nil))})
+	require.NoError(t, err)
+	_, err = g.Check(context.Background(), Call{Tool: "upload_artifact", Toolset: "artifacts", Class: ClassWrite,
+		Actions: []Action{{Class: ClassWrite, Repo: "open", Path: "x.txt"}}, Repos: platform()})
+	require.NoError(t, err)
+	assert.Contains(t, buf.String(), "write open/x.txt (on open-local)")
 }

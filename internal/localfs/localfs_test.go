@@ -157,3 +157,59 @@ func TestLockIsExclusiveAcrossDescriptors(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, got, "released when its holder closed")
 }
+
+// An attacker flips a name between a file inside and a symlink to a secret
+// outside as fast as it can, while the server opens the name again and
+// again: no open ever yields the secret.
+func TestOpenBeneathUnderARacingSwap(t *testing.T) {
+	root, outside := tree(t)
+	d, err := localfs.OpenRoot(root)
+	require.NoError(t, err)
+	defer d.Close()
+	in := filepath.Join(root, "flip.in")
+	require.NoError(t, os.WriteFile(in, []byte("in"), 0o600))
+	stop := make(chan struct{})
+	flipped := make(chan error, 1)
+	go func() {
+		// Hard links keep both versions around, so each rename is atomic.
+		a, b := filepath.Join(root, "flip.a"), filepath.Join(root, "flip.b")
+		if err := os.Link(in, a); err != nil {
+			flipped <- err
+			return
+		}
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				flipped <- nil
+				return
+			default:
+			}
+			var err error
+			if i%2 == 0 {
+				err = os.Rename(a, filepath.Join(root, "flip"))
+				_ = os.Link(filepath.Join(root, "flip"), a)
+			} else {
+				_ = os.Remove(b)
+				if err = os.Symlink(filepath.Join(outside, "secret"), b); err == nil {
+					err = os.Rename(b, filepath.Join(root, "flip"))
+				}
+			}
+			if err != nil {
+				flipped <- err
+				return
+			}
+		}
+	}()
+	opened := 0
+	for range 2000 {
+		f, err := d.OpenFile("flip")
+		if err != nil {
+			continue // refused (a symlink out) or between two renames
+		}
+		opened++
+		assert.Equal(t, "in", read(t, f))
+	}
+	close(stop)
+	require.NoError(t, <-flipped)
+	assert.Positive(t, opened, "the file inside was opened too")
+}

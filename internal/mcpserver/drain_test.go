@@ -3,6 +3,7 @@ package mcpserver
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -34,7 +35,9 @@ func TestStdioEOFWaitsForCallsInFlight(t *testing.T) {
 	}, "\n") + "\n")
 	var out syncWriter
 	done := make(chan error, 1)
-	go func() { done <- ServeStdio(context.Background(), s, in, &out, slog.New(slog.DiscardHandler)) }()
+	go func() {
+		done <- ServeStdio(context.Background(), s, in, &out, slog.New(slog.DiscardHandler), StdioOptions{})
+	}()
 	select {
 	case err := <-done:
 		require.NoError(t, err)
@@ -52,9 +55,28 @@ func TestHead(t *testing.T) {
 		`{"jsonrpc":"2.0","id":"a","result":{"content":[]}}`:                            {id: `"a"`},
 		`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}}`: {method: "notifications/cancelled", cancelled: "3"},
 		`not json`: {},
+		`{"jsonrpc":"2.0","id":1.0,"method":"ping"}`:  {id: "1", method: "ping"},
+		`{"jsonrpc":"2.0","id":null,"method":"ping"}`: {id: "null", method: "ping"},
 	}
 	for line, want := range cases {
 		assert.Equal(t, want, head([]byte(line)), line)
+	}
+}
+
+// An answer written in pieces, and an id written differently by the client
+// (1.0) and by mcp-go (1), still count as answered.
+func TestDrainMatchesAnswers(t *testing.T) {
+	d := newDrain(io.Discard)
+	d.request(head([]byte(`{"jsonrpc":"2.0","id":1.0,"method":"ping"}`)))
+	d.request(head([]byte(`{"jsonrpc":"2.0","id":"a","method":"ping"}`)))
+	_, _ = d.Write([]byte(`{"jsonrpc":"2.0","id":1,"result":{}}` + "\n" + `{"jsonrpc":"2.0",`))
+	_, _ = d.Write([]byte(`"id":"a","result":{"x":"` + strings.Repeat("y", 100<<10) + `"}}` + "\n"))
+	done := make(chan struct{})
+	go func() { d.wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("end of input waits for answered requests")
 	}
 }
 

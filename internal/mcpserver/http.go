@@ -1,13 +1,16 @@
 package mcpserver
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -49,8 +52,8 @@ func (o *HTTPOptions) defaults() {
 type HTTPHandler struct {
 	opts       HTTPOptions
 	origins    *origins
-	sessions   *sessions // nil when stateless: then only SSE uses sseSessions
-	sse        *sessions
+	sessions   *sessions // streamable HTTP's; nil when stateless
+	sse        *sessions // legacy SSE's, always: its stream is the session
 	mux        *http.ServeMux
 	sseServer  *server.SSEServer
 	streamable *server.StreamableHTTPServer
@@ -66,7 +69,7 @@ func Handler(s *server.MCPServer, opts HTTPOptions) *HTTPHandler {
 		mux:     http.NewServeMux(),
 	}
 	stOpts := []server.StreamableHTTPOption{server.WithHTTPContextFunc(func(ctx context.Context, _ *http.Request) context.Context {
-		return withSessionCaller(ctx, nil)
+		return withSessionCaller(ctx)
 	})}
 	if opts.Stateless {
 		stOpts = append(stOpts, server.WithStateLess(true))
@@ -93,7 +96,7 @@ func Handler(s *server.MCPServer, opts HTTPOptions) *HTTPHandler {
 			return id, nil
 		}),
 		server.WithSSEContextFunc(func(ctx context.Context, _ *http.Request) context.Context {
-			return withSessionCaller(ctx, nil)
+			return withSessionCaller(ctx)
 		}))
 	h.mux.HandleFunc("/mcp", h.serveStreamable)
 	h.mux.HandleFunc("/sse", h.serveSSE)
@@ -137,6 +140,12 @@ func (h *HTTPHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			cw.body.lift()
 			cw.body.mu.Unlock()
 		}()
+		if e := peekEdge(r); e != nil {
+			cw.Header().Set("Content-Type", "application/json")
+			cw.WriteHeader(http.StatusBadRequest)
+			_, _ = cw.Write(append(e, '\n'))
+			return
+		}
 	}
 	h.mux.ServeHTTP(cw, r)
 }
@@ -157,7 +166,7 @@ func (h *HTTPHandler) serveStreamable(w http.ResponseWriter, r *http.Request) {
 		}
 	case http.MethodDelete:
 		// mcp-go terminates a live one through the session manager.
-		if _, err := h.sessions.Validate(id); id == "" || err != nil {
+		if _, err := h.sessions.Validate(id); err != nil {
 			writeStatus(w, http.StatusNotFound, "unknown or ended session")
 			return
 		}
@@ -215,6 +224,18 @@ type sseHold struct {
 
 type sseHoldKey struct{}
 
+// peekEdge looks at the start of a POST body for what the transport answers
+// itself (a batch, an id-null request), leaving the body whole for mcp-go.
+func peekEdge(r *http.Request) []byte {
+	br := bufio.NewReaderSize(r.Body, 4096)
+	prefix, _ := br.Peek(4096)
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, r.Body}
+	return edgeError(prefix)
+}
+
 func tooManySessions(w http.ResponseWriter) {
 	w.Header().Set("Retry-After", "30")
 	writeStatus(w, http.StatusServiceUnavailable, "too many live sessions: end one (DELETE) or wait until one idles out")
@@ -265,6 +286,24 @@ func ServeHTTP(ctx context.Context, addr string, h http.Handler, logger *slog.Lo
 	if c, ok := h.(interface{ closeStreams() }); ok {
 		srv.RegisterOnShutdown(c.closeStreams)
 	}
+	// Shutdown counts a connection that has not sent a request yet as busy
+	// for its first five seconds; a client that opened one and went away
+	// (an SSE reconnect aborted on close) would hold every shutdown that
+	// long. Such a connection carries no call, so shutdown closes it.
+	var fresh sync.Map
+	srv.ConnState = func(c net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			fresh.Store(c, struct{}{})
+		} else {
+			fresh.Delete(c)
+		}
+	}
+	srv.RegisterOnShutdown(func() {
+		fresh.Range(func(c, _ any) bool {
+			_ = c.(net.Conn).Close()
+			return true
+		})
+	})
 	if ready != nil {
 		ready(ln.Addr())
 	}

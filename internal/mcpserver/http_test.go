@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -218,6 +222,22 @@ func TestSSESessions(t *testing.T) {
 	assert.Eventually(t, func() bool { return msg() == 404 }, 5*time.Second, 20*time.Millisecond, "a closed stream's session is gone")
 }
 
+// An SSE stream whose session sees no message for the idle time is closed.
+func TestSSEIdleStreamEnds(t *testing.T) {
+	ts := gateServer(t, HTTPOptions{SessionIdle: 200 * time.Millisecond})
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", ts.URL+"/sse", nil)
+	stream, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer stream.Body.Close()
+	ended := make(chan struct{})
+	go func() { _, _ = io.Copy(io.Discard, stream.Body); close(ended) }()
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("an idle SSE session's stream stayed open")
+	}
+}
+
 // Until callers authenticate, a confirmation token is good only in the
 // session it was issued to.
 func TestConfirmationTokenStaysInItsSession(t *testing.T) {
@@ -300,10 +320,16 @@ func TestBodyBounds(t *testing.T) {
 			}
 		}()
 		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
 		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		assert.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
+		assert.Less(t, time.Since(start), 2*time.Second)
+		_, err = br.ReadByte()
+		// Closed: EOF, or a reset when the close met the client's next byte.
+		assert.True(t, errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET), "the connection is closed, not held to drain the body: %v", err)
 		assert.Less(t, time.Since(start), 2*time.Second)
 	})
 }
@@ -343,4 +369,70 @@ func TestClientsThroughTheGate(t *testing.T) {
 	initialize(t, mc)
 	_, err = mc.ListTools(t.Context(), mcp.ListToolsRequest{})
 	require.NoError(t, err)
+}
+
+// A batch or an id-null request gets the JSON-RPC error, not a parse error
+// or silence.
+func TestHTTPBatchAndNullID(t *testing.T) {
+	ts := gateServer(t, HTTPOptions{})
+	id := rawSession(t, ts)
+	for name, body := range map[string]string{
+		"batch":   `[{"jsonrpc":"2.0","id":2,"method":"ping"}]`,
+		"null id": `{"jsonrpc":"2.0","id":null,"method":"ping"}`,
+	} {
+		for _, url := range []string{ts.URL + "/mcp", ts.URL + "/message?sessionId=" + openSSE(t, ts)} {
+			resp := do(t, "POST", url, body, sessionHeaders(id))
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode, name)
+			var e rpcError
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&e), name)
+			assert.Equal(t, codeInvalidRequest, e.Error.Code, name)
+			assert.Equal(t, "null", string(e.ID), name)
+		}
+	}
+}
+
+// An idle keep-alive connection is closed at the idle timeout, and no more
+// connections than the limit are served at once.
+func TestServeHTTPConnectionLimits(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	addrc := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
+	go func() {
+		done <- ServeHTTP(ctx, "127.0.0.1:0", h, slog.New(slog.DiscardHandler), ServeOptions{IdleTimeout: 300 * time.Millisecond, MaxConns: 1}, func(a net.Addr) { addrc <- a })
+	}()
+	addr := (<-addrc).String()
+	defer func() { cancel(); <-done }()
+
+	first, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer first.Close()
+	_, err = fmt.Fprintf(first, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(first)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	// The one place is taken: a second client is not served meanwhile.
+	second, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer second.Close()
+	_, err = fmt.Fprintf(second, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+	require.NoError(t, err)
+	_ = second.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	_, err = second.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, os.ErrDeadlineExceeded, "served past the connection limit")
+
+	// The first goes idle and is closed; then the second is served.
+	start := time.Now()
+	_ = first.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err = br.ReadByte()
+	assert.ErrorIs(t, err, io.EOF, "idle connection closed")
+	assert.Less(t, time.Since(start), 2*time.Second)
+	_ = second.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err = http.ReadResponse(bufio.NewReader(second), nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
 }

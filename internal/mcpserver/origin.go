@@ -161,6 +161,7 @@ func (w *corsWriter) WriteHeader(code int) {
 		if status, msg := w.body.failure(); status != 0 {
 			w.swallow = true
 			writeStatus(w.ResponseWriter, status, msg)
+			giveBack()
 			return
 		}
 	}

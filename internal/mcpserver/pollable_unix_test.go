@@ -32,7 +32,7 @@ func TestStdioOnABlockingPipe(t *testing.T) {
 	outR, outW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- ServeStdio(ctx, s, in, outW, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- ServeStdio(ctx, s, in, outW, slog.New(slog.DiscardHandler), StdioOptions{}) }()
 
 	_, err := io.WriteString(w, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"pipe","version":"0"}}}`+"\n")
 	require.NoError(t, err)

@@ -192,7 +192,7 @@ func (m *sessions) close() {
 // of the session id: the id itself lets whoever holds it act in the session,
 // so it stays out of logs. Requests without a session (--stateless, or a
 // protocol version without sessions) are one caller, "http".
-func withSessionCaller(ctx context.Context, _ any) context.Context {
+func withSessionCaller(ctx context.Context) context.Context {
 	if cs := server.ClientSessionFromContext(ctx); cs != nil && cs.SessionID() != "" {
 		sum := sha256.Sum256([]byte(cs.SessionID()))
 		return tools.WithCaller(ctx, "session-"+hex.EncodeToString(sum[:6]))
