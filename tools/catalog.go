@@ -55,7 +55,10 @@ var catalog = []Toolset{
 	},
 	{
 		Name:        "builds",
-		Description: "Build info published to Artifactory",
+		Description: "Build info published to Artifactory: list, read, compare, publish, promote",
+		Instructions: "list_builds and get_build_info read builds; diff_builds says what changed between two runs. " +
+			"publish_build_info records files already uploaded; promote_build moves a run between repositories, a dry run first.",
+		Tools: []Definition{listBuilds, getBuildInfo, diffBuilds, publishBuildInfo, promoteBuild},
 	},
 	{
 		Name:        "xray",

@@ -61,6 +61,11 @@ func TestAnnotations(t *testing.T) {
 		"copy_artifacts":             {false, true, true, true},
 		"move_artifacts":             {false, true, false, true},
 		"delete_artifact":            {false, true, true, true},
+		"list_builds":                {true, false, true, true},
+		"get_build_info":             {true, false, true, true},
+		"diff_builds":                {true, false, true, true},
+		"publish_build_info":         {false, true, false, true}, // overwrite replaces a run; a second publish is a conflict
+		"promote_build":              {false, true, false, true}, // a move removes the source; a second copy finds the files there
 	}
 	h := newHarness(t, harnessOpts{mode: guard.ModeAdmin})
 	listed, err := h.mcp.ListTools(context.Background(), mcp.ListToolsRequest{})

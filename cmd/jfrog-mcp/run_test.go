@@ -41,11 +41,14 @@ func TestVersion(t *testing.T) {
 // printed.
 func startEmulator(t *testing.T) (url, token string) {
 	t.Helper()
+	// Made before the cleanup below is registered, so that it is removed
+	// after the emulator stopped writing into it (cleanups run last first).
+	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"emulator", "--listen", "127.0.0.1:0", "--data", t.TempDir()}, nil, pw, io.Discard, noEnv)
+		done <- run(ctx, []string{"emulator", "--listen", "127.0.0.1:0", "--data", data}, nil, pw, io.Discard, noEnv)
 		_ = pw.Close()
 	}()
 	t.Cleanup(func() {

@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/jfrog-mcp/jfrog-mcp v0.0.0
+	github.com/jfrog/build-info-go v1.11.0
 	github.com/stretchr/testify v1.12.1
 )
 
@@ -27,7 +28,6 @@ require (
 	github.com/gookit/color v1.5.4 // indirect
 	github.com/jbenet/go-context v0.0.0-20150711004518-d14ea06fba99 // indirect
 	github.com/jfrog/archiver/v3 v3.6.1 // indirect
-	github.com/jfrog/build-info-go v1.11.0 // indirect
 	github.com/jfrog/gofrog v1.7.6 // indirect
 	github.com/jfrog/jfrog-client-go v1.55.0
 	github.com/kevinburke/ssh_config v1.2.0 // indirect

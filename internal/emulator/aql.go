@@ -44,7 +44,12 @@ func (e *Emulator) handleAQL(w http.ResponseWriter, r *http.Request, p *principa
 		}
 		return
 	}
-	resp, err := aqlengine.Execute(q, e.aqlItems(p), e.now())
+	var resp *aqlengine.Response
+	if q.Domain == aql.DomainBuilds {
+		resp, err = aqlengine.ExecuteBuilds(q, e.aqlBuilds(p), e.now())
+	} else {
+		resp, err = aqlengine.Execute(q, e.aqlItems(p), e.now())
+	}
 	if err != nil {
 		var qe *aqlengine.QueryError
 		var ue *aqlengine.UnsupportedError

@@ -144,10 +144,10 @@ func TestAQLErrors(t *testing.T) {
 		assert.Contains(t, e["message"], "it looks like there is syntax error near the following sub-query")
 	})
 	t.Run("other domains are refused with a reason", func(t *testing.T) {
-		resp, m := aqlPost(t, f, f.AdminToken, `builds.find({"name":"x"})`, "")
+		resp, m := aqlPost(t, f, f.AdminToken, `releases.find({"name":"x"})`, "")
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 		msg := m["errors"].([]any)[0].(map[string]any)["message"].(string)
-		assert.Contains(t, msg, "items domain")
+		assert.Contains(t, msg, `not "releases"`)
 	})
 	t.Run("property include with limit", func(t *testing.T) {
 		resp, _ := aqlPost(t, f, f.AdminToken, `items.find().include("name","property").limit(1)`, "")

@@ -85,8 +85,9 @@ type Emulator struct {
 	builds     []byte                // reserved seed section, stored raw for later steps
 	xray       []byte                // reserved seed section, stored raw for later steps
 
-	reqMu    sync.Mutex
-	requests []RecordedRequest
+	reqMu       sync.Mutex
+	requests    []RecordedRequest
+	buildBodies [][]byte // build-info publish bodies as received
 
 	closeOnce sync.Once
 	persist   *persister

@@ -147,6 +147,8 @@ func (e *Emulator) serveArtifactory(w http.ResponseWriter, r *http.Request, rest
 		e.handleCopyMove(w, r, p, false, strings.TrimPrefix(rest, "api/copy/"))
 	case strings.HasPrefix(rest, "api/move/"):
 		e.handleCopyMove(w, r, p, true, strings.TrimPrefix(rest, "api/move/"))
+	case rest == "api/build" || strings.HasPrefix(rest, "api/build/"):
+		e.handleBuilds(w, r, p, strings.TrimPrefix(strings.TrimPrefix(rest, "api/build"), "/"))
 	case rest == "api" || strings.HasPrefix(rest, "api/"):
 		writeError(w, surfaceArtifactory, http.StatusNotFound, "Not Found")
 	case rest == "":

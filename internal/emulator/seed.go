@@ -17,7 +17,7 @@ import (
 
 // Seed is the emulator's initial data. The JSON format is documented in
 // README.md. Unknown top-level keys are rejected so typos do not silently
-// seed nothing; "builds" and "xray" are reserved for later steps and kept raw.
+// seed nothing; "builds" is a list of SeedBuild, "xray" is reserved and kept raw.
 type Seed struct {
 	Repositories []map[string]any `json:"repositories,omitempty"`
 	Users        []SeedUser       `json:"users,omitempty"`
@@ -138,6 +138,9 @@ func (e *Emulator) applySeed(s *Seed) error {
 		if err := e.seedArtifact(a); err != nil {
 			return fmt.Errorf("seed artifact %d (%s/%s): %w", i, a.Repo, a.Path, err)
 		}
+	}
+	if err := e.seedBuilds(s.Builds); err != nil {
+		return err
 	}
 	e.builds, e.xray = s.Builds, s.Xray
 	return nil

@@ -397,6 +397,11 @@ func (g *Guard) decideAction(tool string, a *Action) *Denied {
 	if d := g.decideCache(a.Class, repo, p); d != nil {
 		return d
 	}
+	if a.Class == ClassPromote {
+		if d := g.gateDenies(repo); d != nil {
+			return d
+		}
+	}
 	a.Repo, a.Path = repo, p
 	return nil
 }

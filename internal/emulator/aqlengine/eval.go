@@ -17,13 +17,14 @@ type predicate func(*Item) bool
 // unsupported fields are reported even when there are no items, and
 // evaluation itself cannot fail.
 type compiler struct {
-	now time.Time
+	now    time.Time
+	builds bool // compiling a builds.find query
 }
 
 // fieldKinds types the item fields; anything absent is a string.
 var fieldKinds = map[string]valueKind{
 	"size": kindNumber, "depth": kindNumber, "stat.downloads": kindNumber,
-	"created": kindDate, "modified": kindDate, "updated": kindDate,
+	"created": kindDate, "modified": kindDate, "updated": kindDate, "started": kindDate,
 }
 
 func (c *compiler) node(n *aql.Criteria) (predicate, error) {
@@ -117,7 +118,11 @@ func (c *compiler) field(n *aql.Criteria) (predicate, error) {
 		return c.property(n)
 	}
 	kind := fieldKinds[n.Field]
-	if _, ok := itemField(&Item{}, n.Field); !ok {
+	probe := &Item{}
+	if c.builds {
+		probe.build = &Build{}
+	}
+	if _, ok := itemField(probe, n.Field); !ok {
 		return nil, &UnsupportedError{Message: fmt.Sprintf("the emulator does not support AQL criteria on %q", n.Field)}
 	}
 	var conds []func(fieldValue) bool

@@ -16,7 +16,7 @@ import (
 // non-item fields), *QueryError for queries Artifactory rejects with 400.
 func Execute(q *aql.Query, items []Item, now time.Time) (*Response, error) {
 	if q.Domain != aql.DomainItems {
-		return nil, &UnsupportedError{Message: fmt.Sprintf("the emulator supports only the items domain in AQL, not %q", q.Domain)}
+		return nil, &UnsupportedError{Message: fmt.Sprintf("the emulator supports only the items and builds domains in AQL, not %q", q.Domain)}
 	}
 	proj, err := newProjection(q.Include)
 	if err != nil {
@@ -47,6 +47,11 @@ func Execute(q *aql.Query, items []Item, now time.Time) (*Response, error) {
 		return nil, err
 	}
 
+	return respond(q, hits, proj.row), nil
+}
+
+// respond pages hits by the query's offset and limit and renders each row.
+func respond(q *aql.Query, hits []*Item, row func(*Item) map[string]any) *Response {
 	start := int64(0)
 	if q.Offset != nil {
 		start = min(*q.Offset, int64(len(hits)))
@@ -59,7 +64,7 @@ func Execute(q *aql.Query, items []Item, now time.Time) (*Response, error) {
 
 	resp := &Response{Results: make([]map[string]any, 0, len(page))}
 	for _, it := range page {
-		resp.Results = append(resp.Results, proj.row(it))
+		resp.Results = append(resp.Results, row(it))
 	}
 	// total is the number of results in this response, not the size of the
 	// whole match set: AQL streams and never counts beyond what it returns
@@ -69,7 +74,7 @@ func Execute(q *aql.Query, items []Item, now time.Time) (*Response, error) {
 		l := *q.Limit
 		resp.Range.Limit = &l
 	}
-	return resp, nil
+	return resp
 }
 
 // mentionsType reports whether the criteria contain any "type" criterion.

@@ -23,6 +23,8 @@ type Item struct {
 	Depth            int
 	Properties       map[string][]string
 	Downloads        int64
+
+	build *Build // set when the row is a build (builds domain)
 }
 
 // path is the item's path as AQL shows it: "." for the repository root.
@@ -83,6 +85,9 @@ func optional(s string) fieldValue {
 // itemField returns the value of a plain item field or a modelled
 // related field. ok is false for fields the emulator does not model.
 func itemField(it *Item, name string) (v fieldValue, ok bool) {
+	if it.build != nil {
+		return buildField(it.build, name)
+	}
 	switch name {
 	case "repo":
 		return str(it.Repo), true
