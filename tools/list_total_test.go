@@ -70,6 +70,17 @@ func TestListTotalOnlyWhereKnown(t *testing.T) {
 		assert.Equal(t, 1, *seen.Total, "a repository the policy hides is not counted")
 	})
 
+	t.Run("list_builds counts what the policy shows", func(t *testing.T) {
+		policy := guard.DefaultPolicy(guard.ModeWrite)
+		policy.Builds.Read = []guard.NameRule{{Name: "web-frontend"}}
+		h := newHarness(t, harnessOpts{rules: &policy})
+		p := decodeListPage(t, marshalRaw(t, structuredMap(t, h.call(t, "list_builds", map[string]any{}))))
+		require.Len(t, p.Items, 1, "the demo data's web-frontend, not billing-service")
+		require.NotNil(t, p.Total)
+		assert.Equal(t, 1, *p.Total, "a build the policy hides is not counted")
+		assert.False(t, p.HasMore)
+	})
+
 	t.Run("a folder's children have a total", func(t *testing.T) {
 		h := newHarness(t, harnessOpts{})
 		all := decodeListPage(t, structuredMap(t, h.call(t, "get_artifact_info", map[string]any{"repo": repo}))["children"])
