@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,24 +117,27 @@ func TestQuickStart(t *testing.T) {
 func checkSandbox(ctx context.Context, t *testing.T, dir string, env []string, args []string) {
 	t.Helper()
 	stderr := &syncBuffer{}
-	var cmd *exec.Cmd
-	start := func(ctx context.Context, name string, _ []string, args []string) (*exec.Cmd, error) {
-		cmd = exec.CommandContext(ctx, name, args...)
-		cmd.Dir, cmd.Env = dir, env
-		// go run starts the server as its child: the group is ended whole.
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-		cmd.WaitDelay = 10 * time.Second
-		return cmd, nil
-	}
-	tr := transport.NewStdioWithOptions(args[0], nil, args[1:], transport.WithCommandFunc(start), transport.WithCommandStderrWriter(stderr))
-	mc := mcpclient.NewClient(tr)
-	require.NoError(t, mc.Start(ctx), command(args))
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Dir, cmd.Env, cmd.Stderr = dir, env, stderr
+	// go run starts the server as its child: the group is ended whole.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start(), command(args))
 	pgid := cmd.Process.Pid
 	t.Cleanup(func() {
 		_ = syscall.Kill(-pgid, syscall.SIGKILL) // anything left behind; ESRCH when all is gone
 	})
-	_, err := mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
+	// The process is started here, not by the transport, so that its exit
+	// is waited for as long as a loaded machine needs (the transport sends
+	// SIGTERM after 2 s).
+	mc := mcpclient.NewClient(transport.NewIO(stdout, stdin, io.NopCloser(strings.NewReader(""))))
+	require.NoError(t, mc.Start(ctx), command(args))
+	_, err = mc.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
 		ProtocolVersion: mcp.LATEST_LEGACY_PROTOCOL_VERSION,
 		ClientInfo:      mcp.Implementation{Name: "quickstart", Version: "0"},
 	}})
@@ -169,7 +173,15 @@ func checkSandbox(ctx context.Context, t *testing.T, dir string, env []string, a
 	assert.Equal(t, len(repos.Items), *repos.Total)
 
 	// End of input ends the server (and go run with it).
-	require.NoError(t, mc.Close(), "%s: exit after stdin closed; stderr:\n%s", command(args), stderr)
+	require.NoError(t, mc.Close())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		require.NoError(t, err, "%s: exit after stdin closed; stderr:\n%s", command(args), stderr)
+	case <-time.After(time.Minute):
+		t.Fatalf("%s: still running a minute after stdin closed; stderr:\n%s", command(args), stderr)
+	}
 	assert.Contains(t, strings.ToLower(stderr.String()), "nothing real is touched", "%s: stderr says it is the sandbox", command(args))
 }
 
