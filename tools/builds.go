@@ -70,7 +70,7 @@ var listBuilds = Define(Tool[ListBuildsIn, BuildList]{
 		return []guard.Action{guard.BuildAction(guard.BuildRead, in.Name, in.Project)}
 	},
 	ErrorHints: ErrorHints{CodeNotFound: buildNotFoundHint},
-	Handle: func(ctx context.Context, d *Deps, in *ListBuildsIn, _ *guard.Decision) (*BuildList, error) {
+	Handle: func(ctx context.Context, d *Deps, in *ListBuildsIn, dec *guard.Decision) (*BuildList, error) {
 		var rows []BuildRow
 		if in.Name != "" {
 			runs, err := d.Client.Artifactory.ListBuildRuns(ctx, in.Project, in.Name)
@@ -85,13 +85,14 @@ var listBuilds = Define(Tool[ListBuildsIn, BuildList]{
 			if err != nil {
 				return nil, err
 			}
-			// The wrapper leaves out the builds the policy hides.
 			for _, b := range builds {
 				rows = append(rows, BuildRow{Name: b.Name(), Started: b.LastStarted, build: b.Name(), project: in.Project})
 			}
 		}
 		sortNewestFirst(rows)
-		return &BuildList{Paginate(rows, in.Offset, limitOr(in.Limit, 100))}, nil
+		// The builds the policy hides are left out before paging, so pages
+		// are full and the total counts only what the agent may see.
+		return &BuildList{Paginate(visibleOnly(rows, dec), in.Offset, limitOr(in.Limit, 100))}, nil
 	},
 	Summary: func(in *ListBuildsIn, out *BuildList) string {
 		if in.Name != "" {
