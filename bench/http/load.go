@@ -66,14 +66,14 @@ func (l *errorLog) kinds() []string {
 
 // loadResult is what one load phase measured.
 type loadResult struct {
-	init     []time.Duration            // initialize + notifications/initialized, per client
-	perTool  map[string][]time.Duration // successful and failed calls alike
-	all      []time.Duration
-	wall     time.Duration // from the start signal to the last client done
-	notRun   int           // calls a client skipped after a transport failure or the deadline
-	errs     *errorLog
-	dials    int64 // TCP connections the clients opened
-	clients  []*mcpClient
+	init    []time.Duration            // initialize + notifications/initialized, per client
+	perTool map[string][]time.Duration // successful and failed calls alike
+	all     []time.Duration
+	wall    time.Duration // from the start signal to the last client done
+	notRun  int           // calls a client skipped after a transport failure or the deadline
+	errs    *errorLog
+	dials   int64 // TCP connections the clients opened
+	clients []*mcpClient
 }
 
 // runLoad starts n clients at once; each handshakes (and opens its GET
