@@ -2,24 +2,24 @@ package emulator
 
 import "net/http"
 
-// serveAccess handles /access/.
-func (e *Emulator) serveAccess(w http.ResponseWriter, r *http.Request, rest string) {
-	if rest == "api/v1/system/ping" {
+// accessRoutes is the Access REST API the emulator speaks.
+var accessRoutes = []route{
+	{path: "api/v1/system/ping", public: true, serve: func(_ *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
 		writeText(w, http.StatusOK, "OK")
-		return
-	}
-	p := e.requireAuth(w, r, surfaceAccess)
-	if p == nil {
-		return
-	}
-	switch rest {
-	case "api/v1/system/version":
+	}},
+	{path: "api/v1/system/version", serve: func(_ *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
 		writeJSON(w, http.StatusOK, map[string]string{"version": AccessVersion, "revision": accessRevision})
-	case "api/v1/tokens/me":
+	}},
+	{path: "api/v1/tokens/me", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, _ string) {
 		e.tokenMe(w, r, p)
-	default:
+	}},
+}
+
+// serveAccess handles everything under /access/ by its route table.
+func (e *Emulator) serveAccess(w http.ResponseWriter, r *http.Request, rest string) {
+	e.dispatch(accessRoutes, surfaceAccess, w, r, rest, func(w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
 		writeError(w, surfaceAccess, http.StatusNotFound, "Not Found")
-	}
+	})
 }
 
 // tokenInfoJSON is the Access token object (reference §4.3); times are

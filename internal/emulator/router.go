@@ -97,65 +97,136 @@ func (e *Emulator) setArtifactoryHeaders(w http.ResponseWriter) {
 	h.Set("X-Request-Id", randomHex(16))
 }
 
-// serveArtifactory handles everything under /artifactory/.
-func (e *Emulator) serveArtifactory(w http.ResponseWriter, r *http.Request, rest string) {
-	switch rest {
-	case "api/system/ping":
-		writeText(w, http.StatusOK, "OK")
-		return
-	case "api/v1/system/readiness":
-		writeJSON(w, http.StatusOK, map[string]string{"code": "OK"})
+// route is one line of a surface's route table: requests whose path (after
+// the surface prefix) is path, or starts with path when prefix is set, and
+// whose method is method ("" for any), are served by serve with the rest of
+// the path after path. Routes are tried in order; the first match serves.
+// public routes are answered without credentials (pings), as on real
+// servers.
+type route struct {
+	method string
+	path   string
+	prefix bool
+	public bool
+	serve  func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, rest string)
+}
+
+// dispatch serves a request from a route table; notFound answers what no
+// route matches, in the surface's own error shape.
+func (e *Emulator) dispatch(routes []route, surf surface, w http.ResponseWriter, r *http.Request, path string, notFound func(w http.ResponseWriter, r *http.Request, p *principal, path string)) {
+	for _, rt := range routes {
+		rest, ok := rt.match(r.Method, path)
+		if !ok {
+			continue
+		}
+		var p *principal
+		if !rt.public {
+			if p = e.requireAuth(w, r, surf); p == nil {
+				return
+			}
+		}
+		rt.serve(e, w, r, p, rest)
 		return
 	}
-	p := e.requireAuth(w, r, surfaceArtifactory)
+	// What no route serves needs credentials too: an unknown path tells
+	// an anonymous caller nothing.
+	p := e.requireAuth(w, r, surf)
 	if p == nil {
 		return
 	}
-	switch {
-	case rest == "api/system/version":
+	notFound(w, r, p, path)
+}
+
+func (rt route) match(method, path string) (string, bool) {
+	if rt.method != "" && rt.method != method {
+		return "", false
+	}
+	if rt.prefix {
+		rest, ok := strings.CutPrefix(path, rt.path)
+		return rest, ok
+	}
+	return "", path == rt.path
+}
+
+// artifactoryRoutes is the Artifactory REST API the emulator speaks; every
+// other path is a repository path (deploy, download, delete).
+var artifactoryRoutes = []route{
+	{path: "api/system/ping", public: true, serve: func(_ *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
+		writeText(w, http.StatusOK, "OK")
+	}},
+	{path: "api/v1/system/readiness", public: true, serve: func(_ *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
+		writeJSON(w, http.StatusOK, map[string]string{"code": "OK"})
+	}},
+	{path: "api/system/version", serve: func(_ *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
 		writeJSON(w, http.StatusOK, map[string]any{
 			"version": ArtifactoryVersion, "revision": artifactoryRevision,
 			"addons":  []string{"build", "docker", "vagrant", "replication", "filestore", "plugins", "gems", "composer", "npm", "bower", "git-lfs", "nuget", "debian", "opkg", "rpm", "cocoapods", "conan", "vcs", "pypi", "release-bundle", "conda", "helm", "go", "cargo", "terraform"},
 			"license": "Enterprise+ emulator",
 		})
-	case rest == "api/system/service_id":
+	}},
+	{path: "api/system/service_id", serve: func(e *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
 		writeText(w, http.StatusOK, "jfrt@"+e.platformID)
-	case rest == "api/v1/uploads/config":
-		// Multipart uploads need S3 or GCP storage; the emulator stores
-		// blobs on a filesystem, so it says no, as such a server does. JCG
-		// asks before every upload above its split size (200 MiB) and
-		// fails the upload on anything but 200.
+	}},
+	// Multipart uploads need S3 or GCP storage; the emulator stores blobs on
+	// a filesystem, so it says no, as such a server does. JCG asks before
+	// every upload above its split size (200 MiB) and fails the upload on
+	// anything but 200.
+	{path: "api/v1/uploads/config", serve: func(_ *Emulator, w http.ResponseWriter, r *http.Request, _ *principal, _ string) {
 		if r.Method != http.MethodGet {
 			writeError(w, surfaceArtifactory, http.StatusMethodNotAllowed, "Method Not Allowed")
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]bool{"supported": false})
-	case rest == "api/repositories" || strings.HasPrefix(rest, "api/repositories/"):
-		key, err := unescapeSegment(strings.Trim(strings.TrimPrefix(rest, "api/repositories"), "/"))
-		if err != nil || strings.Contains(key, "/") {
-			writeError(w, surfaceArtifactory, http.StatusBadRequest, "Invalid repository key")
-			return
-		}
-		e.handleRepositories(w, r, p, key)
-	case rest == "api/storage" || strings.HasPrefix(rest, "api/storage/"):
-		e.handleStorage(w, r, p, strings.TrimPrefix(strings.TrimPrefix(rest, "api/storage"), "/"))
-	case rest == "api/search/aql":
+	}},
+	{path: "api/repositories", serve: serveRepositories},
+	{path: "api/repositories/", prefix: true, serve: serveRepositories},
+	{path: "api/storage", serve: serveStorage},
+	{path: "api/storage/", prefix: true, serve: serveStorage},
+	{path: "api/search/aql", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, _ string) {
 		e.handleAQL(w, r, p)
-	case strings.HasPrefix(rest, "api/search/"):
-		e.handleSearch(w, r, p, strings.TrimPrefix(rest, "api/search/"))
-	case strings.HasPrefix(rest, "api/copy/"):
-		e.handleCopyMove(w, r, p, false, strings.TrimPrefix(rest, "api/copy/"))
-	case strings.HasPrefix(rest, "api/move/"):
-		e.handleCopyMove(w, r, p, true, strings.TrimPrefix(rest, "api/move/"))
-	case rest == "api/build" || strings.HasPrefix(rest, "api/build/"):
-		e.handleBuilds(w, r, p, strings.TrimPrefix(strings.TrimPrefix(rest, "api/build"), "/"))
-	case rest == "api" || strings.HasPrefix(rest, "api/"):
-		writeError(w, surfaceArtifactory, http.StatusNotFound, "Not Found")
-	case rest == "":
-		writeError(w, surfaceArtifactory, http.StatusNotFound, "Not Found")
-	default:
-		e.handleRepoPath(w, r, p, rest)
+	}},
+	{path: "api/search/", prefix: true, serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, rest string) {
+		e.handleSearch(w, r, p, rest)
+	}},
+	{path: "api/copy/", prefix: true, serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, rest string) {
+		e.handleCopyMove(w, r, p, false, rest)
+	}},
+	{path: "api/move/", prefix: true, serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, rest string) {
+		e.handleCopyMove(w, r, p, true, rest)
+	}},
+	{path: "api/build", serve: serveBuilds},
+	{path: "api/build/", prefix: true, serve: serveBuilds},
+	// Any other API path, and the bare base URL, are not repository paths.
+	{path: "api", serve: artifactoryNotFound},
+	{path: "api/", prefix: true, serve: artifactoryNotFound},
+	{path: "", serve: artifactoryNotFound},
+}
+
+func serveRepositories(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, rest string) {
+	key, err := unescapeSegment(strings.Trim(rest, "/"))
+	if err != nil || strings.Contains(key, "/") {
+		writeError(w, surfaceArtifactory, http.StatusBadRequest, "Invalid repository key")
+		return
 	}
+	e.handleRepositories(w, r, p, key)
+}
+
+func serveStorage(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, rest string) {
+	e.handleStorage(w, r, p, rest)
+}
+
+func serveBuilds(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, rest string) {
+	e.handleBuilds(w, r, p, rest)
+}
+
+func artifactoryNotFound(_ *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
+	writeError(w, surfaceArtifactory, http.StatusNotFound, "Not Found")
+}
+
+// serveArtifactory handles everything under /artifactory/: the API by its
+// route table, anything else as a repository path.
+func (e *Emulator) serveArtifactory(w http.ResponseWriter, r *http.Request, rest string) {
+	e.dispatch(artifactoryRoutes, surfaceArtifactory, w, r, rest, e.handleRepoPath)
 }
 
 // handleRepoPath serves /<repo>/<path> for deploy, download and delete.

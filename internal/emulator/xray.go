@@ -8,42 +8,55 @@ import (
 	"strings"
 )
 
-// serveXray handles /xray/: system endpoints, summaries, scan status, build
-// scans, component search and violations (reference §3).
-func (e *Emulator) serveXray(w http.ResponseWriter, r *http.Request, rest string) {
-	if rest == "api/v1/system/ping" {
+// xrayRoutes is the Xray REST API the emulator speaks. A known path with
+// another method is not found, as on Xray.
+var xrayRoutes = []route{
+	{path: "api/v1/system/ping", public: true, serve: func(_ *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "pong"})
-		return
-	}
-	p := e.requireAuth(w, r, surfaceXray)
-	if p == nil {
-		return
-	}
-	post := r.Method == http.MethodPost
-	switch {
-	case rest == "api/v1/system/version" && r.Method == http.MethodGet:
+	}},
+	{method: http.MethodGet, path: "api/v1/system/version", serve: func(_ *Emulator, w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
 		writeJSON(w, http.StatusOK, map[string]string{"xray_version": XrayVersion, "xray_revision": xrayRevision})
-	case (rest == "api/v1/summary/artifact" || rest == "api/v2/summary/artifact") && post:
-		e.handleArtifactSummary(w, r, p, rest == "api/v2/summary/artifact")
-	case rest == "api/v1/artifact/status" && post:
+	}},
+	{method: http.MethodPost, path: "api/v1/summary/artifact", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, _ string) {
+		e.handleArtifactSummary(w, r, p, false)
+	}},
+	{method: http.MethodPost, path: "api/v2/summary/artifact", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, _ string) {
+		e.handleArtifactSummary(w, r, p, true)
+	}},
+	{method: http.MethodPost, path: "api/v1/artifact/status", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, _ string) {
 		e.handleArtifactStatus(w, r, p)
-	case (rest == "api/v1/summary/build" || rest == "api/v2/summary/build") && r.Method == http.MethodGet:
-		e.handleBuildSummary(w, r, rest == "api/v2/summary/build")
-	case rest == "api/v1/build/status" && post:
+	}},
+	{method: http.MethodGet, path: "api/v1/summary/build", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, _ *principal, _ string) {
+		e.handleBuildSummary(w, r, false)
+	}},
+	{method: http.MethodGet, path: "api/v2/summary/build", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, _ *principal, _ string) {
+		e.handleBuildSummary(w, r, true)
+	}},
+	{method: http.MethodPost, path: "api/v1/build/status", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, _ *principal, _ string) {
 		e.handleBuildStatus(w, r)
-	case rest == "api/v2/ci/build" && post:
+	}},
+	{method: http.MethodPost, path: "api/v2/ci/build", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, _ *principal, _ string) {
 		e.handleBuildScanTrigger(w, r)
-	case rest == "api/v2/ci/build/scanResult" && post:
+	}},
+	{method: http.MethodPost, path: "api/v2/ci/build/scanResult", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, _ *principal, _ string) {
 		e.handleBuildScanResult(w, r, nil)
-	case strings.HasPrefix(rest, "api/v2/ci/build/") && r.Method == http.MethodGet:
-		e.handleBuildScanResult(w, r, strings.Split(strings.TrimPrefix(rest, "api/v2/ci/build/"), "/"))
-	case rest == "api/v1/component/searchByCves" && post:
+	}},
+	{method: http.MethodGet, path: "api/v2/ci/build/", prefix: true, serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, _ *principal, rest string) {
+		e.handleBuildScanResult(w, r, strings.Split(rest, "/"))
+	}},
+	{method: http.MethodPost, path: "api/v1/component/searchByCves", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, _ string) {
 		e.handleSearchByCVEs(w, r, p)
-	case rest == "api/v1/violations" && post:
+	}},
+	{method: http.MethodPost, path: "api/v1/violations", serve: func(e *Emulator, w http.ResponseWriter, r *http.Request, p *principal, _ string) {
 		e.handleViolations(w, r, p)
-	default:
+	}},
+}
+
+// serveXray handles everything under /xray/ by its route table.
+func (e *Emulator) serveXray(w http.ResponseWriter, r *http.Request, rest string) {
+	e.dispatch(xrayRoutes, surfaceXray, w, r, rest, func(w http.ResponseWriter, _ *http.Request, _ *principal, _ string) {
 		writeError(w, surfaceXray, http.StatusNotFound, "Not Found")
-	}
+	})
 }
 
 // maxXrayBody bounds request bodies; Xray's are small JSON documents.
