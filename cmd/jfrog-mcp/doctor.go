@@ -43,14 +43,11 @@ func doctor(ctx context.Context, cfg *config.Config, stdout io.Writer, logger *s
 	var checks []check
 	add := func(c check) { checks = append(checks, c) }
 
-	if cfg.Sandbox {
-		sb, err := startSandbox(logger)
-		if err != nil {
-			return err
-		}
-		defer sb.Close()
-		cfg.JFrog = client.Config{URL: sb.URL, AccessToken: sb.Token}
+	stopSandbox, err := useSandbox(cfg, logger)
+	if err != nil {
+		return err
 	}
+	defer stopSandbox()
 	add(configCheck(cfg))
 	cfg.JFrog.Logger = logger
 	c, err := client.New(cfg.JFrog)

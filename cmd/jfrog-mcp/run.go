@@ -75,18 +75,28 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return exitOK
 }
 
+// useSandbox starts the built-in emulator when cfg asks for it and points
+// cfg's JFrog client at it; the function returned stops it.
+func useSandbox(cfg *config.Config, logger *slog.Logger) (func(), error) {
+	if !cfg.Sandbox {
+		return func() {}, nil
+	}
+	sb, err := startSandbox(logger)
+	if err != nil {
+		return nil, err
+	}
+	cfg.JFrog = client.Config{URL: sb.URL, AccessToken: sb.Token}
+	logger.Info("sandbox: serving the built-in JFrog emulator with demo data; nothing real is touched", "url", sb.URL)
+	return sb.Close, nil
+}
+
 // serve runs the MCP server over stdio or HTTP.
 func serve(ctx context.Context, cfg *config.Config, stdin io.Reader, stdout, stderr io.Writer, logger *slog.Logger) error {
-	if cfg.Sandbox {
-		sb, err := startSandbox(logger)
-		if err != nil {
-			return err
-		}
-		defer sb.Close()
-		cfg.JFrog = client.Config{URL: sb.URL, AccessToken: sb.Token}
-		logger.Info("sandbox: serving the built-in JFrog emulator with demo data; nothing real is touched",
-			"url", sb.URL)
+	stopSandbox, err := useSandbox(cfg, logger)
+	if err != nil {
+		return err
 	}
+	defer stopSandbox()
 	cfg.JFrog.Logger = logger
 	c, err := client.New(cfg.JFrog)
 	if err != nil {

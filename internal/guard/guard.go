@@ -469,7 +469,8 @@ func (g *Guard) Effective() Effective {
 	return e
 }
 
-func rulesText(rules []Rule) string {
+// rulesText lists rules as the policy file writes them ("nothing" for none).
+func rulesText[R fmt.Stringer](rules []R) string {
 	if len(rules) == 0 {
 		return "nothing"
 	}

@@ -253,7 +253,7 @@ func (g *Guard) decideKind(tool string, a *Action) *Denied {
 	}
 	return &Denied{
 		Reason: fmt.Sprintf("%s of %s %s is outside the policy", a.Class, k, qualified(a.Project, name)),
-		Hint:   fmt.Sprintf("%s allows: %s; get_platform_info shows the whole policy", section, nameRulesText(rules)),
+		Hint:   fmt.Sprintf("%s allows: %s; get_platform_info shows the whole policy", section, rulesText(rules)),
 	}
 }
 

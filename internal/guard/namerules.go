@@ -133,17 +133,6 @@ func (p *Policy) kindRules(k Kind, c Class) ([]NameRule, string) {
 	return rules, section
 }
 
-func nameRulesText(rules []NameRule) string {
-	if len(rules) == 0 {
-		return "nothing"
-	}
-	parts := make([]string, len(rules))
-	for i, r := range rules {
-		parts[i] = r.String()
-	}
-	return strings.Join(parts, ", ")
-}
-
 // effectiveNames adds the builds, release_bundles and environments sections
 // to e, each verb only when the mode allows its class.
 func (g *Guard) effectiveNames(e *Effective) {
@@ -168,7 +157,7 @@ func (g *Guard) effectiveNames(e *Effective) {
 			if *s.to == nil {
 				*s.to = map[string]string{}
 			}
-			(*s.to)[v.name] = nameRulesText(rules)
+			(*s.to)[v.name] = rulesText(rules)
 		}
 	}
 }
